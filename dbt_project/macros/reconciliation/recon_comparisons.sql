@@ -1,0 +1,36 @@
+{#-
+  Comparisons shared by the rule models (catalogue "Conventions").
+  Every macro yields NULL when an input is NULL: each rule decides what a missing value means.
+-#}
+
+{#- Cross-system amounts: |a - b| <= max(abs_tol, pct x the larger in absolute value). -#}
+{% macro amounts_agree(a, b, abs_tol=none, pct=none) -%}
+  (abs(({{ a }}) - ({{ b }}))
+    <= greatest(
+         {{ abs_tol if abs_tol is not none else recon_decimal('amount_tolerance_abs') }},
+         {{ pct if pct is not none else recon_decimal('amount_tolerance_pct') }}
+           * greatest(abs({{ a }}), abs({{ b }}))))
+{%- endmacro %}
+
+{% macro amounts_differ(a, b) -%}
+  (not {{ amounts_agree(a, b) }})
+{%- endmacro %}
+
+{#- Inside one document: amounts in minor units differ by more than one minor unit. -#}
+{% macro minor_units_differ(a_minor, b_minor) -%}
+  (abs(({{ a_minor }}) - ({{ b_minor }})) > 1)
+{%- endmacro %}
+
+{#- Days from a date (or timestamp, truncated to its UTC date) to the run's as-of date. -#}
+{% macro age_in_days(date_expr) -%}
+  {{ dbt.datediff(dbt.cast(date_expr, 'date'), recon_as_of(), 'day') }}
+{%- endmacro %}
+
+{#- Catalogue ages: "more than N days before as-of" means as_of - date > N. -#}
+{% macro older_than_days(date_expr, days) -%}
+  ({{ age_in_days(date_expr) }} > {{ days }})
+{%- endmacro %}
+
+{% macro currency_codes_differ(a, b) -%}
+  (upper(trim({{ a }})) <> upper(trim({{ b }})))
+{%- endmacro %}

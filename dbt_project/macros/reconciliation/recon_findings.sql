@@ -1,0 +1,116 @@
+{#-
+  Shape of a finding (design.md §3). A rule CTE selects recon_finding(...) with SQL
+  expressions for the columns it knows; recon_findings_final(...) unions a family's rule
+  CTEs and adds the reporting-currency conversion and the as-of date, so every family
+  model has exactly the columns of design.md §3 in that order.
+-#}
+
+{% macro recon_key_columns() -%}
+  {{ return(['crm_account_id', 'crm_opportunity_id', 'erp_customer_id', 'erp_transaction_id',
+             'billing_customer_id', 'billing_invoice_id', 'billing_invoice_line_id',
+             'billing_credit_note_id', 'psa_project_code', 'psa_time_entry_id', 'psa_expense_id']) }}
+{%- endmacro %}
+
+{% macro recon_text(expr) -%}
+  cast({{ expr }} as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{#- Text of an amount without trailing zeros noise: 150.0000 stays exact, rendered as stored. -#}
+{% macro recon_amount_text(expr) -%}
+  {{ recon_text('cast(' ~ expr ~ ' as ' ~ money_type() ~ ')') }}
+{%- endmacro %}
+
+{% macro recon_finding(rule_id, subject_type, subject_id, attribute=none,
+                       crm_account_id=none, crm_opportunity_id=none, erp_customer_id=none,
+                       erp_transaction_id=none, billing_customer_id=none, billing_invoice_id=none,
+                       billing_invoice_line_id=none, billing_credit_note_id=none,
+                       psa_project_code=none, psa_time_entry_id=none, psa_expense_id=none,
+                       expected=none, actual=none, currency_code=none, amount_at_risk=none,
+                       aging_bucket=none, explanation=none) -%}
+  {%- set keys = {
+      'crm_account_id': crm_account_id, 'crm_opportunity_id': crm_opportunity_id,
+      'erp_customer_id': erp_customer_id, 'erp_transaction_id': erp_transaction_id,
+      'billing_customer_id': billing_customer_id, 'billing_invoice_id': billing_invoice_id,
+      'billing_invoice_line_id': billing_invoice_line_id, 'billing_credit_note_id': billing_credit_note_id,
+      'psa_project_code': psa_project_code, 'psa_time_entry_id': psa_time_entry_id,
+      'psa_expense_id': psa_expense_id} -%}
+    '{{ rule_id }}' as rule_id,
+    '{{ rule_id.split("-")[0] }}' as family,
+    '{{ subject_type }}' as subject_type,
+    {{ recon_text(subject_id) }} as subject_id,
+    {{ recon_text(attribute if attribute is not none else "''") }} as attribute,
+  {%- for key in recon_key_columns() %}
+    {{ recon_text(keys[key] if keys[key] is not none else 'null') }} as {{ key }},
+  {%- endfor %}
+    {{ recon_text(expected if expected is not none else 'null') }} as expected,
+    {{ recon_text(actual if actual is not none else 'null') }} as actual,
+    {{ recon_text('upper(' ~ currency_code ~ ')' if currency_code is not none else 'null') }} as currency_code,
+    cast({{ amount_at_risk if amount_at_risk is not none else 'null' }} as {{ money_type() }}) as amount_at_risk,
+    {{ recon_text(aging_bucket if aging_bucket is not none else 'null') }} as aging_bucket,
+    '{{ recon_owner(rule_id) }}' as owner,
+    {{ recon_text(explanation) }} as explanation
+{%- endmacro %}
+
+{#-
+  Final select of a family model: union of its rule CTEs plus reporting-currency amounts.
+  Rate to the reporting currency: 1 for the reporting currency itself; else the exchange
+  rate of the finding's ERP transaction when that transaction is in the finding's currency
+  and its subsidiary's base currency is the reporting currency; else the fx_rates seed.
+-#}
+{% macro recon_findings_final(rule_ctes) -%}
+drafts as (
+  {%- for cte in rule_ctes %}
+    select * from {{ cte }}
+    {% if not loop.last %}union all{% endif %}
+  {%- endfor %}
+),
+
+erp_transaction_fx as (
+    select * from {{ ref('recon_erp_transaction_fx') }}
+),
+
+seed_fx as (
+    select upper(trim(currency_code)) as currency_code, rate_to_reporting
+    from {{ ref('fx_rates') }}
+),
+
+converted as (
+    select
+        drafts.*,
+        cast(case
+            when drafts.currency_code is null then null
+            when drafts.currency_code = {{ recon_reporting_currency() }} then 1
+            when erp_transaction_fx.exchange_rate is not null then erp_transaction_fx.exchange_rate
+            else seed_fx.rate_to_reporting
+        end as {{ fx_rate_type() }}) as fx_rate_to_reporting
+    from drafts
+    left join erp_transaction_fx
+        on erp_transaction_fx.erp_transaction_id = drafts.erp_transaction_id
+        and erp_transaction_fx.currency_code = drafts.currency_code
+        and erp_transaction_fx.subsidiary_currency_code = {{ recon_reporting_currency() }}
+    left join seed_fx
+        on seed_fx.currency_code = drafts.currency_code
+)
+
+select
+    rule_id,
+    family,
+    subject_type,
+    subject_id,
+    attribute,
+  {%- for key in recon_key_columns() %}
+    {{ key }},
+  {%- endfor %}
+    expected,
+    actual,
+    currency_code,
+    amount_at_risk,
+    fx_rate_to_reporting,
+    cast(round(amount_at_risk * fx_rate_to_reporting, 4) as {{ money_type() }}) as amount_at_risk_reporting,
+    {{ recon_text(recon_reporting_currency()) }} as reporting_currency,
+    aging_bucket,
+    owner,
+    explanation,
+    {{ recon_as_of() }} as as_of_date
+from converted
+{%- endmacro %}

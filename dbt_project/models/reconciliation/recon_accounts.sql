@@ -1,0 +1,423 @@
+{#- Accounts (ACC-01 .. ACC-06): customers across CRM, ERP and billing. -#}
+{%- set grace_days = recon_days('grace_days') -%}
+with
+
+accounts as (
+    select
+        crm_account_id,
+        account_name,
+        upper(trim(currency_code)) as currency_code,
+        upper(trim(country_code)) as country_code,
+        nullif(trim(tax_id), '') as tax_id,
+        legal_entity_name,
+        nullif(trim(erp_customer_pointer), '') as erp_customer_pointer,
+        -- Live: not deleted and not merged into another account.
+        (not coalesce(is_deleted, false) and master_record_id is null) as is_live
+    from {{ ref('customers') }}
+),
+
+live_accounts as (
+    select * from accounts where is_live
+),
+
+erp_customers as (
+    select
+        erp_customer_id,
+        company_name,
+        nullif(trim(crm_account_id), '') as externalid,
+        upper(trim(currency_code)) as currency_code,
+        upper(trim(country_code)) as country_code,
+        nullif(trim(vat_reg_number), '') as vat_reg_number,
+        subsidiary_legal_name,
+        coalesce(is_inactive, false) as is_inactive,
+        not coalesce(is_inactive, false) as is_live
+    from {{ ref('erp_customers') }}
+),
+
+billing_customers as (
+    select
+        billing_customer_id,
+        customer_name,
+        upper(trim(currency_code)) as currency_code,
+        upper(trim(country_code)) as country_code,
+        nullif(trim(crm_account_id), '') as crm_account_id,
+        nullif(trim(erp_customer_id), '') as erp_customer_id
+    from {{ ref('billing_customers') }}
+    where not coalesce(is_deleted, false)
+),
+
+billing_tax_ids as (
+    select billing_customer_id, {{ normalise_tax_id('tax_id') }} as tax_id_key, tax_id
+    from {{ ref('billing_customer_tax_ids') }}
+    where nullif(trim(tax_id), '') is not null
+),
+
+erp_links as (
+    select * from {{ ref('recon_erp_customer_links') }}
+),
+
+live_erp_links as (
+    select distinct crm_account_id, erp_customer_id from erp_links where is_live
+),
+
+-- Open receivables: non-voided CustInvc with foreignamountunpaid > 0.
+open_receivables as (
+    select erp_customer_id, upper(currency_code) as currency_code, amount_unpaid
+    from {{ ref('erp_invoices') }}
+    where not coalesce(is_voided, false)
+      and coalesce(status, '') <> 'voided'
+      and amount_unpaid > 0
+),
+
+won_opportunities as (
+    select
+        crm_account_id,
+        opportunity_id,
+        close_date,
+        row_number() over (partition by crm_account_id order by close_date, opportunity_id) as oldest_first
+    from {{ ref('opportunities') }}
+    where not coalesce(is_deleted, false)
+      and coalesce(is_won, false)
+      and {{ older_than_days('close_date', grace_days) }}
+),
+
+accounts_due_downstream as (
+    select live_accounts.*, won_opportunities.opportunity_id, won_opportunities.close_date
+    from live_accounts
+    inner join won_opportunities
+        on won_opportunities.crm_account_id = live_accounts.crm_account_id
+        and won_opportunities.oldest_first = 1
+),
+
+acc_01 as (
+    select {{ recon_finding('ACC-01', 'crm_account', 'a.crm_account_id',
+        crm_account_id='a.crm_account_id',
+        crm_opportunity_id='a.opportunity_id',
+        expected="'an ERP customer (active or inactive) mapped to the account'",
+        actual="'none: ERP_Customer_Id__c ' || coalesce('= ' || a.erp_customer_pointer || ' does not resolve', 'is empty') || ' and no ERP customer has externalid ' || a.crm_account_id",
+        explanation="'Won account ' || coalesce(a.account_name, a.crm_account_id) || ' (opportunity closed ' || " ~ recon_text('a.close_date') ~ " || ') has no ERP customer'") }}
+    from accounts_due_downstream as a
+    where not exists (
+        select 1 from erp_links where erp_links.crm_account_id = a.crm_account_id
+    )
+),
+
+acc_02 as (
+    select {{ recon_finding('ACC-02', 'crm_account', 'a.crm_account_id',
+        crm_account_id='a.crm_account_id',
+        crm_opportunity_id='a.opportunity_id',
+        expected="'a live billing customer with metadata.crm_account_id = ' || a.crm_account_id",
+        actual="'none'",
+        explanation="'Won account ' || coalesce(a.account_name, a.crm_account_id) || ' (opportunity closed ' || " ~ recon_text('a.close_date') ~ " || ') has no live billing customer'") }}
+    from accounts_due_downstream as a
+    where not exists (
+        select 1 from billing_customers as b where b.crm_account_id = a.crm_account_id
+    )
+),
+
+-- ACC-04 conflicts, one row per conflict found; reported once per account.
+key_conflicts as (
+    -- ERP_Customer_Id__c points at an ERP customer whose externalid names another account.
+    select a.crm_account_id, e.erp_customer_id, cast(null as {{ dbt.type_string() }}) as billing_customer_id,
+        'ERP_Customer_Id__c ' || e.erp_customer_id || ' has externalid ' || e.externalid as conflict,
+        'erp' as system
+    from live_accounts as a
+    inner join erp_customers as e on e.erp_customer_id = a.erp_customer_pointer
+    where e.externalid is not null and e.externalid <> a.crm_account_id
+
+    union all
+
+    -- Two or more live ERP customers map to the account.
+    select crm_account_id, min(erp_customer_id), null,
+        {{ recon_text("count(*)") }} || ' live ERP customers map to the account: '
+            || {{ dbt.listagg('erp_customer_id', "', '", 'order by erp_customer_id') }},
+        'erp'
+    from live_erp_links
+    where crm_account_id in (select crm_account_id from live_accounts)
+    group by crm_account_id
+    having count(*) > 1
+
+    union all
+
+    -- Two or more live billing customers map to the account.
+    select crm_account_id, null, min(billing_customer_id),
+        {{ recon_text("count(*)") }} || ' live billing customers map to the account: '
+            || {{ dbt.listagg('billing_customer_id', "', '", 'order by billing_customer_id') }},
+        'billing'
+    from billing_customers
+    where crm_account_id in (select crm_account_id from live_accounts)
+    group by crm_account_id
+    having count(*) > 1
+
+    union all
+
+    -- A billing customer's erp_customer_id names an ERP customer mapped to other account(s)
+    -- only. An ERP customer mapped to no account at all has an empty pointer: no conflict.
+    select b.crm_account_id, b.erp_customer_id, b.billing_customer_id,
+        'billing customer ' || b.billing_customer_id || ' has erp_customer_id ' || b.erp_customer_id
+            || ', an ERP customer of another account',
+        'billing_erp_pointer'
+    from billing_customers as b
+    inner join live_accounts as a on a.crm_account_id = b.crm_account_id
+    where b.erp_customer_id is not null
+      and exists (
+          select 1 from erp_links as l
+          where l.erp_customer_id = b.erp_customer_id and l.crm_account_id <> b.crm_account_id
+      )
+      and not exists (
+          select 1 from erp_links as l
+          where l.erp_customer_id = b.erp_customer_id and l.crm_account_id = b.crm_account_id
+      )
+),
+
+acc_04_accounts as (
+    select
+        crm_account_id,
+        min(erp_customer_id) as erp_customer_id,
+        min(billing_customer_id) as billing_customer_id,
+        {{ dbt.listagg('conflict', "'; '", 'order by conflict') }} as conflicts
+    from key_conflicts
+    group by crm_account_id
+),
+
+acc_04 as (
+    select {{ recon_finding('ACC-04', 'crm_account', 'c.crm_account_id',
+        crm_account_id='c.crm_account_id',
+        erp_customer_id='c.erp_customer_id',
+        billing_customer_id='c.billing_customer_id',
+        expected="'one consistent ERP and billing customer per account'",
+        actual='c.conflicts',
+        explanation="'Cross-system customer keys conflict for account ' || c.crm_account_id || ': ' || c.conflicts") }}
+    from acc_04_accounts as c
+),
+
+-- ACC-03 compares an account only with a counterpart the keys name without conflict:
+-- differences caused by an ACC-04 key conflict are reported there, not twice.
+erp_counterparts as (
+    select l.crm_account_id, min(l.erp_customer_id) as erp_customer_id
+    from live_erp_links as l
+    inner join live_accounts as a on a.crm_account_id = l.crm_account_id
+    where l.crm_account_id not in (select crm_account_id from key_conflicts where system = 'erp')
+    group by l.crm_account_id
+    having count(*) = 1
+),
+
+billing_counterparts as (
+    select b.crm_account_id, min(b.billing_customer_id) as billing_customer_id
+    from billing_customers as b
+    inner join live_accounts as a on a.crm_account_id = b.crm_account_id
+    group by b.crm_account_id
+    having count(*) = 1
+),
+
+billing_tax_id_lists as (
+    select billing_customer_id, {{ dbt.listagg('tax_id', "', '", 'order by tax_id') }} as tax_ids
+    from billing_tax_ids
+    group by billing_customer_id
+),
+
+-- One row per account, attribute and downstream system; NULL on one side and a value on
+-- the other is a difference, NULL on both sides is not.
+attribute_comparisons as (
+    select a.crm_account_id, 'name' as attribute, 'erp' as system, ec.erp_customer_id, null as billing_customer_id,
+        a.account_name as crm_value, e.company_name as system_value,
+        {{ normalise_customer_name('a.account_name') }} is distinct from {{ normalise_customer_name('e.company_name') }} as differs
+    from live_accounts as a
+    inner join erp_counterparts as ec on ec.crm_account_id = a.crm_account_id
+    inner join erp_customers as e on e.erp_customer_id = ec.erp_customer_id
+
+    union all
+    select a.crm_account_id, 'currency', 'erp', ec.erp_customer_id, null,
+        a.currency_code, e.currency_code, a.currency_code is distinct from e.currency_code
+    from live_accounts as a
+    inner join erp_counterparts as ec on ec.crm_account_id = a.crm_account_id
+    inner join erp_customers as e on e.erp_customer_id = ec.erp_customer_id
+
+    union all
+    select a.crm_account_id, 'country', 'erp', ec.erp_customer_id, null,
+        a.country_code, e.country_code, a.country_code is distinct from e.country_code
+    from live_accounts as a
+    inner join erp_counterparts as ec on ec.crm_account_id = a.crm_account_id
+    inner join erp_customers as e on e.erp_customer_id = ec.erp_customer_id
+
+    union all
+    select a.crm_account_id, 'tax_id', 'erp', ec.erp_customer_id, null,
+        a.tax_id, e.vat_reg_number,
+        {{ normalise_tax_id('a.tax_id') }} is distinct from {{ normalise_tax_id('e.vat_reg_number') }}
+    from live_accounts as a
+    inner join erp_counterparts as ec on ec.crm_account_id = a.crm_account_id
+    inner join erp_customers as e on e.erp_customer_id = ec.erp_customer_id
+
+    union all
+    select a.crm_account_id, 'legal_entity', 'erp', ec.erp_customer_id, null,
+        a.legal_entity_name, e.subsidiary_legal_name,
+        {{ normalise_legal_entity('a.legal_entity_name') }} is distinct from {{ normalise_legal_entity('e.subsidiary_legal_name') }}
+    from live_accounts as a
+    inner join erp_counterparts as ec on ec.crm_account_id = a.crm_account_id
+    inner join erp_customers as e on e.erp_customer_id = ec.erp_customer_id
+
+    union all
+    select a.crm_account_id, 'name', 'billing', null, bc.billing_customer_id,
+        a.account_name, b.customer_name,
+        {{ normalise_customer_name('a.account_name') }} is distinct from {{ normalise_customer_name('b.customer_name') }}
+    from live_accounts as a
+    inner join billing_counterparts as bc on bc.crm_account_id = a.crm_account_id
+    inner join billing_customers as b on b.billing_customer_id = bc.billing_customer_id
+
+    union all
+    select a.crm_account_id, 'currency', 'billing', null, bc.billing_customer_id,
+        a.currency_code, b.currency_code, a.currency_code is distinct from b.currency_code
+    from live_accounts as a
+    inner join billing_counterparts as bc on bc.crm_account_id = a.crm_account_id
+    inner join billing_customers as b on b.billing_customer_id = bc.billing_customer_id
+
+    union all
+    select a.crm_account_id, 'country', 'billing', null, bc.billing_customer_id,
+        a.country_code, b.country_code, a.country_code is distinct from b.country_code
+    from live_accounts as a
+    inner join billing_counterparts as bc on bc.crm_account_id = a.crm_account_id
+    inner join billing_customers as b on b.billing_customer_id = bc.billing_customer_id
+
+    union all
+    -- Billing holds a list of tax ids: CRM's tax id must be one of them; no CRM tax id
+    -- agrees only with an empty list.
+    select a.crm_account_id, 'tax_id', 'billing', null, bc.billing_customer_id,
+        a.tax_id, tl.tax_ids,
+        case
+            when {{ normalise_tax_id('a.tax_id') }} is null then tl.tax_ids is not null
+            else not exists (
+                select 1 from billing_tax_ids as t
+                where t.billing_customer_id = bc.billing_customer_id
+                  and t.tax_id_key = {{ normalise_tax_id('a.tax_id') }}
+            )
+        end
+    from live_accounts as a
+    inner join billing_counterparts as bc on bc.crm_account_id = a.crm_account_id
+    left join billing_tax_id_lists as tl on tl.billing_customer_id = bc.billing_customer_id
+),
+
+attribute_differences as (
+    select
+        crm_account_id,
+        attribute,
+        min(crm_value) as crm_value,
+        min(erp_customer_id) as erp_customer_id,
+        min(billing_customer_id) as billing_customer_id,
+        {{ dbt.listagg("system || ': ' || coalesce(system_value, '(empty)')", "'; '", 'order by system') }} as system_values,
+        {{ dbt.listagg('system', "' and '", 'order by system') }} as systems
+    from attribute_comparisons
+    where differs
+    group by crm_account_id, attribute
+),
+
+acc_03 as (
+    select {{ recon_finding('ACC-03', 'crm_account', 'd.crm_account_id',
+        attribute='d.attribute',
+        crm_account_id='d.crm_account_id',
+        erp_customer_id='coalesce(d.erp_customer_id, ec.erp_customer_id)',
+        billing_customer_id='coalesce(d.billing_customer_id, bc.billing_customer_id)',
+        expected="coalesce(d.crm_value, '(empty)')",
+        actual='d.system_values',
+        explanation="'Account ' || d.crm_account_id || ' ' || d.attribute || ' in CRM differs from ' || d.systems") }}
+    from attribute_differences as d
+    left join erp_counterparts as ec on ec.crm_account_id = d.crm_account_id
+    left join billing_counterparts as bc on bc.crm_account_id = d.crm_account_id
+),
+
+inactive_with_open_invoices as (
+    select e.erp_customer_id, e.currency_code, sum(o.amount_unpaid) as amount_unpaid, count(*) as open_invoices
+    from erp_customers as e
+    inner join open_receivables as o
+        on o.erp_customer_id = e.erp_customer_id and o.currency_code = e.currency_code
+    where e.is_inactive
+    group by e.erp_customer_id, e.currency_code
+),
+
+-- Time approved within the window before as-of on an engagement whose ERP job belongs
+-- to the customer.
+inactive_with_recent_time as (
+    select e.erp_customer_id, sum(t.hours) as hours, min(t.psa_project_code) as psa_project_code
+    from erp_customers as e
+    inner join {{ ref('engagements') }} as g on g.erp_customer_id = e.erp_customer_id
+    inner join {{ ref('time_entries') }} as t on t.psa_project_code = g.psa_project_code
+    where e.is_inactive
+      and t.approval_status = 'approved'
+      and {{ age_in_days('t.spent_date') }} between 0 and {{ recon_days('inactive_customer_time_window_days') }}
+    group by e.erp_customer_id
+),
+
+inactive_with_any_open_invoice as (
+    select e.erp_customer_id, count(*) as open_invoices
+    from erp_customers as e
+    inner join open_receivables as o on o.erp_customer_id = e.erp_customer_id
+    where e.is_inactive
+    group by e.erp_customer_id
+),
+
+acc_05 as (
+    select {{ recon_finding('ACC-05', 'erp_customer', 'e.erp_customer_id',
+        crm_account_id='e.externalid',
+        erp_customer_id='e.erp_customer_id',
+        psa_project_code='rt.psa_project_code',
+        expected="'active ERP customer (isinactive = F)'",
+        actual="'inactive with ' || " ~ recon_text('coalesce(ai.open_invoices, 0)') ~ " || ' open invoice(s) and ' || " ~ recon_text('coalesce(rt.hours, 0)') ~ " || ' h approved time in the last " ~ recon_days('inactive_customer_time_window_days') ~ " days'",
+        currency_code='e.currency_code',
+        amount_at_risk='oi.amount_unpaid',
+        explanation="'Inactive ERP customer ' || coalesce(e.company_name, e.erp_customer_id) || ' still has open invoices or recent approved time'") }}
+    from erp_customers as e
+    left join inactive_with_any_open_invoice as ai on ai.erp_customer_id = e.erp_customer_id
+    left join inactive_with_open_invoices as oi on oi.erp_customer_id = e.erp_customer_id
+    left join inactive_with_recent_time as rt on rt.erp_customer_id = e.erp_customer_id
+    where e.is_inactive
+      and (ai.erp_customer_id is not null or rt.erp_customer_id is not null)
+),
+
+erp_customers_with_receivables as (
+    select e.erp_customer_id, e.company_name, e.externalid, e.currency_code,
+        sum(case when o.currency_code = e.currency_code then o.amount_unpaid end) as amount_unpaid
+    from erp_customers as e
+    inner join open_receivables as o on o.erp_customer_id = e.erp_customer_id
+    group by e.erp_customer_id, e.company_name, e.externalid, e.currency_code
+),
+
+acc_06_erp as (
+    select {{ recon_finding('ACC-06', 'erp_customer', 'e.erp_customer_id',
+        crm_account_id='e.externalid',
+        erp_customer_id='e.erp_customer_id',
+        expected="'a live CRM account mapped to the ERP customer'",
+        actual="'externalid ' || coalesce(e.externalid, '(empty)') || ' names no live CRM account'",
+        currency_code='e.currency_code',
+        amount_at_risk='e.amount_unpaid',
+        explanation="'ERP customer ' || coalesce(e.company_name, e.erp_customer_id) || ' has open receivables but maps to no live CRM account'") }}
+    from erp_customers_with_receivables as e
+    where not exists (
+        select 1
+        from erp_links as l
+        inner join live_accounts as a on a.crm_account_id = l.crm_account_id
+        where l.erp_customer_id = e.erp_customer_id
+    )
+),
+
+billing_customers_with_invoices as (
+    select b.billing_customer_id, b.customer_name, b.crm_account_id, b.currency_code,
+        sum(case when upper(i.currency_code) = b.currency_code then i.amount_remaining end) as amount_remaining
+    from billing_customers as b
+    inner join {{ ref('billing_invoices') }} as i on i.billing_customer_id = b.billing_customer_id
+    group by b.billing_customer_id, b.customer_name, b.crm_account_id, b.currency_code
+),
+
+acc_06_billing as (
+    select {{ recon_finding('ACC-06', 'billing_customer', 'b.billing_customer_id',
+        crm_account_id='b.crm_account_id',
+        billing_customer_id='b.billing_customer_id',
+        expected="'a live CRM account named by metadata.crm_account_id'",
+        actual="'metadata.crm_account_id ' || coalesce(b.crm_account_id, '(empty)') || ' names no live CRM account'",
+        currency_code='b.currency_code',
+        amount_at_risk='b.amount_remaining',
+        explanation="'Billing customer ' || coalesce(b.customer_name, b.billing_customer_id) || ' has invoices but maps to no live CRM account'") }}
+    from billing_customers_with_invoices as b
+    where b.crm_account_id is null
+       or b.crm_account_id not in (select crm_account_id from live_accounts)
+),
+
+{{ recon_findings_final(['acc_01', 'acc_02', 'acc_03', 'acc_04', 'acc_05', 'acc_06_erp', 'acc_06_billing']) }}

@@ -1,0 +1,20 @@
+with
+
+source as (
+    select * from {{ source('raw_billing', 'customer_tax_ids') }}
+),
+
+renamed as (
+    select
+        customer_id as billing_customer_id,
+        cast("position" as integer) as position,
+        type as tax_id_type,
+        value as tax_id
+    from source
+),
+
+final as (
+    select * from renamed
+)
+
+select * from final

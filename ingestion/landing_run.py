@@ -1,0 +1,239 @@
+"""One landing run of one system: pick the pending batches, verify and parse them into a
+scratch DuckDB, then serve each raw table's rows as Arrow tables.
+
+The run is prepared lazily, from inside dlt's extract step, because only there is the
+pipeline's source state (the batches already loaded) available; the state changes made
+here are committed by dlt together with the load package that carries the rows.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from ingestion.catalog import ObjectSpec, objects
+from ingestion.manifest import BatchRejected, Manifest, discover_batches, read_manifest, unlisted_files
+from ingestion.readers import ParsedFile, ident, parse_file, sql_str
+from ingestion.report import HELD, LOADED, REJECTED, SKIPPED, BatchReport, FileReport, LandingReport
+from ingestion.validation import FileValidation, quarantine_rows, validate_file
+
+CHUNK_ROWS = 100_000
+SCRATCH_MEMORY_LIMIT = "2GB"
+
+
+@dataclass
+class _AcceptedFile:
+    tag: str  # prefix of the file's scratch tables
+    parsed: ParsedFile
+    validation: FileValidation
+    file_no: int
+
+
+@dataclass
+class _AcceptedBatch:
+    manifest: Manifest
+    files: list[_AcceptedFile]
+
+
+@dataclass(frozen=True)
+class TableOutput:
+    relation: str  # scratch table holding the rows to send
+    replace: bool  # a full batch is among the sources: the raw table is replaced
+
+
+class LandingRun:
+    def __init__(self, system: str, landing_dir: Path):
+        self.system = system
+        self.landing_dir = Path(landing_dir)
+        self.report = LandingReport(system)
+        self._prepared = False
+        self._tmp: Path | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._outputs: dict[str, TableOutput] = {}
+        self._log_rows: list[dict] = []
+        self._quarantine: list[pa.Table] = []
+
+    # -- lifecycle -------------------------------------------------------------------
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        self._tmp = Path(tempfile.mkdtemp(prefix=f"q2c_landing_{self.system}_"))
+        return duckdb.connect(str(self._tmp / "scratch.duckdb"), config={
+            "memory_limit": SCRATCH_MEMORY_LIMIT,
+            "temp_directory": str(self._tmp / "spill"),
+            "preserve_insertion_order": True,
+        })
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+    def prepare(self, state: dict) -> None:
+        """Verify and parse pending batches once per run; ``state`` is dlt source state."""
+        if self._prepared:
+            return
+        self._prepared = True
+        loaded: dict = state.setdefault("batches", {})
+        fingerprints: dict = state.setdefault("fingerprints", {})
+        logged: dict = state.setdefault("logged", {})
+
+        complete, incomplete = discover_batches(self.landing_dir, self.system)
+        self.report.incomplete_batches = incomplete
+        pending = [d for d in complete if d.name not in loaded]
+        if not pending:
+            return
+        self._con = self._connect()
+        accepted: list[_AcceptedBatch] = []
+        blocked_by: str | None = None
+        file_no = 0
+        for n, batch_dir in enumerate(pending):
+            report = BatchReport(self.system, batch_dir.name, HELD)
+            self.report.batches.append(report)
+            if blocked_by is not None:
+                report.reason = f"held until rejected batch {blocked_by} is fixed"
+                self._log_unfinished(report, logged)
+                continue
+            try:
+                manifest = read_manifest(batch_dir, self.system)
+                report.mode, report.extracted_at = manifest.mode, manifest.extracted_at
+                report.files = [FileReport(f.name, f.object, f.rows) for f in manifest.files]
+                twin = fingerprints.get(manifest.fingerprint)
+                if twin is not None and manifest.rows > 0:
+                    report.status = SKIPPED
+                    report.reason = f"same content as already loaded batch {twin}"
+                    loaded[batch_dir.name] = {"status": SKIPPED, "fingerprint": manifest.fingerprint}
+                    self._log_rows.append(report.log_row())
+                    continue
+                files = []
+                for i, mf in enumerate(manifest.files):
+                    tag = f"b{n}_f{i}"
+                    parsed = parse_file(self._con, mf, tag)
+                    files.append(_AcceptedFile(tag, parsed, validate_file(self._con, parsed, tag), file_no))
+                    file_no += 1
+            except BatchRejected as exc:
+                report.status, report.reason = REJECTED, str(exc)
+                for fr in report.files:
+                    fr.rows_loaded = fr.rows_quarantined = 0
+                blocked_by = batch_dir.name
+                self._log_unfinished(report, logged)
+                continue
+            report.status = LOADED
+            for fr, af in zip(report.files, files):
+                fr.rows_loaded = af.validation.rows_valid
+                fr.rows_quarantined = af.validation.rows_quarantined
+                fr.new_columns = list(af.parsed.unknown)
+                if af.parsed.unknown:
+                    report.warnings.append(
+                        f"{fr.file}: new field(s) {', '.join(af.parsed.unknown)} loaded as "
+                        f"{', '.join(af.parsed.columns[-len(af.parsed.unknown):])}")
+                if af.validation.rows_quarantined:
+                    self._quarantine.append(
+                        quarantine_rows(self._con, af.parsed, af.tag, self.system, batch_dir.name))
+            report.warnings += [f"{name}: not listed in the manifest, ignored"
+                                for name in unlisted_files(batch_dir, manifest)]
+            accepted.append(_AcceptedBatch(manifest, files))
+            loaded[batch_dir.name] = {"status": LOADED, "fingerprint": manifest.fingerprint}
+            if manifest.rows > 0:
+                fingerprints[manifest.fingerprint] = batch_dir.name
+            logged.pop(batch_dir.name, None)
+            self._log_rows.append(report.log_row())
+        for spec in objects(self.system):
+            self._plan_object(spec, accepted)
+
+    def _log_unfinished(self, report: BatchReport, logged: dict) -> None:
+        """Rejected/held batches are re-examined every run but logged only when their
+        status or reason changes, so a rerun with nothing new writes nothing."""
+        key = f"{report.status}:{report.reason}"
+        if logged.get(report.batch_id) != key:
+            logged[report.batch_id] = key
+            self._log_rows.append(report.log_row())
+
+    # -- planning ----------------------------------------------------------------------
+    def _plan_object(self, spec: ObjectSpec, accepted: list[_AcceptedBatch]) -> None:
+        sources = [(b.manifest, af) for b in accepted for af in b.files
+                   if af.parsed.spec.object == spec.object and af.validation.rows_valid > 0]
+        fulls = [i for i, (m, _) in enumerate(sources) if m.mode == "full"]
+        replace = bool(fulls)
+        if fulls:  # a full batch supersedes every earlier pending batch of the object
+            sources = sources[fulls[-1]:]
+        if not sources:
+            return
+        con = self._con
+        columns: list[str] = []
+        for _, af in sources:
+            columns += [c for c in af.parsed.columns if c not in columns]
+        selects = []
+        for manifest, af in sources:
+            have = set(af.parsed.columns)
+            cols = ", ".join(ident(c) if c in have else f"NULL AS {ident(c)}" for c in columns)
+            selects.append(
+                f"SELECT {cols}, {sql_str(manifest.batch_id)} AS _q2c_batch_id, "
+                f"TIMESTAMP {sql_str(manifest.extracted_at.isoformat(sep=' '))} AS _q2c_extracted_at, "
+                f"{af.file_no} AS _q2c_file_no, _q2c_rn FROM {af.parsed.table} "
+                f"WHERE _q2c_rn NOT IN (SELECT _q2c_rn FROM {af.validation.bad_table})")
+        union = " UNION ALL BY NAME ".join(selects)
+        final = f"out_{spec.table}"
+        if len(sources) > 1:  # latest batch wins per primary key
+            pk = ", ".join(ident(c) for c in spec.primary_key)
+            union = (f"SELECT * FROM ({union}) QUALIFY row_number() OVER "
+                     f"(PARTITION BY {pk} ORDER BY _q2c_file_no DESC) = 1")
+        con.execute(f"CREATE TABLE {final} AS {union}")
+        self._outputs[spec.table] = TableOutput(final, replace)
+        for child in spec.children:
+            child_final = f"out_{child.table}"
+            con.execute(f"CREATE TABLE {child_final} AS " + " UNION ALL BY NAME ".join(
+                f"SELECT c.* EXCLUDE (_q2c_rn, _q2c_errors), p._q2c_batch_id, p._q2c_extracted_at, "
+                f"NULL::BOOLEAN AS _q2c_deleted, p._q2c_file_no, p._q2c_rn "
+                f"FROM {final} p JOIN {af.parsed.children[child.table]} c "
+                f"ON c._q2c_rn = p._q2c_rn AND p._q2c_file_no = {af.file_no}"
+                for _, af in sources))
+            if not replace:
+                # Children merge by delete-insert on the parent id, which replaces a parent's
+                # old children; a parent that now has none sends one tombstone instead.
+                parent_id = ident(spec.primary_key[0])
+                con.execute(
+                    f"INSERT INTO {child_final} BY NAME SELECT p.{parent_id} AS {ident(child.parent_key)}, "
+                    f"p._q2c_batch_id, p._q2c_extracted_at, true AS _q2c_deleted, p._q2c_file_no, p._q2c_rn "
+                    f"FROM {final} p ANTI JOIN {child_final} c "
+                    f"ON c._q2c_file_no = p._q2c_file_no AND c._q2c_rn = p._q2c_rn")
+            self._outputs[child.table] = TableOutput(child_final, replace)
+
+    # -- serving -----------------------------------------------------------------------
+    def table_output(self, table: str) -> TableOutput | None:
+        return self._outputs.get(table)
+
+    def iter_table(self, table: str) -> Iterator[pa.Table]:
+        out = self._outputs.get(table)
+        if out is None:
+            return
+        total = 0
+        cursor = self._con.cursor()
+        try:
+            reader = cursor.sql(
+                f"SELECT * EXCLUDE (_q2c_file_no, _q2c_rn) FROM {out.relation}"
+                if "_q2c_file_no" in self._columns(out.relation) else
+                f"SELECT * FROM {out.relation}").to_arrow_reader(CHUNK_ROWS)
+            for batch in reader:
+                if batch.num_rows:
+                    total += batch.num_rows
+                    yield pa.Table.from_batches([batch])
+        finally:
+            cursor.close()
+            self.report.rows_written[table] = total
+
+    def _columns(self, relation: str) -> list[str]:
+        return [r[0] for r in self._con.execute(f"DESCRIBE {relation}").fetchall()]
+
+    def log_rows(self) -> list[dict]:
+        return list(self._log_rows)
+
+    def quarantine_tables(self) -> list[pa.Table]:
+        return list(self._quarantine)

@@ -1,0 +1,101 @@
+"""The dlt source of one system: a resource per raw table plus batch_log and raw_quarantine.
+
+Write dispositions: parents upsert on their primary key; a table fed by a pending `full`
+batch is switched to replace for that run (dynamic hint on its first item). Child tables
+merge by delete-insert on the parent id (merge_key) with tombstone rows flagged in
+``_q2c_deleted`` (a dlt hard-delete column), so a parent's children are exactly those of
+its newest version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import dlt
+from dlt.sources import DltResource, DltSource
+
+from ingestion.catalog import BATCH_LOG, CHILD_PRIMARY_KEYS, QUARANTINE, objects, raw_tables
+from ingestion.landing_run import LandingRun
+
+_TECH_COLUMNS = {"_q2c_extracted_at": {"data_type": "timestamp", "timezone": False},
+                 "_q2c_batch_id": {"data_type": "text"}}
+
+
+def _prepared(run: LandingRun) -> LandingRun:
+    run.prepare(dlt.current.source_state().setdefault("landing", {}))
+    return run
+
+
+def _table_items(run: LandingRun, table: str) -> Iterator:
+    _prepared(run)
+    out = run.table_output(table)
+    first = True
+    for item in run.iter_table(table):
+        if first and out is not None and out.replace:
+            item = dlt.mark.with_hints(item, dlt.mark.make_hints(write_disposition="replace"))
+        first = False
+        yield item
+
+
+def _batch_log_items(run: LandingRun) -> Iterator:
+    rows = _prepared(run).log_rows()
+    if rows:
+        yield rows
+
+
+def _quarantine_items(run: LandingRun) -> Iterator:
+    yield from _prepared(run).quarantine_tables()
+
+
+def _resources(system: str, run: LandingRun) -> list[DltResource]:
+    resources = []
+    for spec in objects(system):
+        resources.append(dlt.resource(
+            _table_items(run, spec.table), name=spec.table, primary_key=list(spec.primary_key),
+            write_disposition={"disposition": "merge", "strategy": "upsert"},
+            columns=dict(_TECH_COLUMNS)))
+        for child in spec.children:
+            resources.append(dlt.resource(
+                _table_items(run, child.table), name=child.table, merge_key=child.parent_key,
+                write_disposition={"disposition": "merge", "strategy": "delete-insert"},
+                columns={**_TECH_COLUMNS,
+                         "_q2c_deleted": {"data_type": "bool", "hard_delete": True}}))
+    resources.append(dlt.resource(
+        _batch_log_items(run), name=BATCH_LOG, primary_key="batch_id",
+        write_disposition={"disposition": "merge", "strategy": "upsert"},
+        columns={"extracted_at": {"data_type": "timestamp", "timezone": False},
+                 "mode": {"data_type": "text"}, "reason": {"data_type": "text"},
+                 "files": {"data_type": "json"}, "warnings": {"data_type": "json"}}))
+    resources.append(dlt.resource(
+        _quarantine_items(run), name=QUARANTINE, write_disposition="append",
+        columns={"line_number": {"data_type": "bigint"}}))
+    assert [r.name for r in resources[:-2]] == raw_tables(system)
+    return resources
+
+
+def build_source(system: str, landing_dir: Path) -> DltSource:
+    """A fresh source per call (dlt sources are single-use). The run's LandingReport is
+    available afterwards through :func:`landing_report`."""
+    run = LandingRun(system, Path(landing_dir))
+
+    @dlt.source(name=f"q2c_{system}", max_table_nesting=0, root_key=False)
+    def q2c_source() -> list[DltResource]:
+        return _resources(system, run)
+
+    source = q2c_source()
+    _RUNS[id(source)] = run
+    return source
+
+
+_RUNS: dict[int, LandingRun] = {}
+
+
+def landing_run(source: DltSource) -> LandingRun:
+    return _RUNS[id(source)]
+
+
+def release(source: DltSource) -> None:
+    run = _RUNS.pop(id(source), None)
+    if run is not None:
+        run.close()

@@ -1,0 +1,1 @@
+"""The exception ledger and one asset check per reconciliation rule."""

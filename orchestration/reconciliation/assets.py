@@ -1,0 +1,49 @@
+"""The exception ledger as an asset, downstream of ``recon.findings`` (a dbt model)."""
+
+
+import dagster as dg
+
+from orchestration.as_of import resolve_as_of
+from orchestration.resources import Warehouse
+from q2c.ledger import apply_findings
+
+FINDINGS_KEY = dg.AssetKey(["recon", "findings"])
+LEDGER_KEY = dg.AssetKey(["recon", "exception_ledger"])
+
+
+@dg.asset(
+    key=LEDGER_KEY,
+    deps=[FINDINGS_KEY],
+    group_name="reconciliation",
+    kinds={"python", "duckdb"},
+    description=(
+        "recon.exceptions and recon.exception_events: tonight's findings folded into the "
+        "ledger that persists across runs (open, seen again, resolved, reopened)."
+    ),
+)
+def exception_ledger(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    as_of = resolve_as_of(context, warehouse)
+    with warehouse.connect() as conn:
+        update = apply_findings(conn, as_of, run_id=context.run_id)
+        active = conn.execute(
+            "SELECT count(*) FROM recon.exceptions WHERE status <> 'resolved'"
+        ).fetchall()[0][0]
+    context.log.info(
+        f"ledger as of {as_of}: {update.findings} findings, {update.new} new, "
+        f"{update.reopened} reopened, {update.resolved} resolved"
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "as_of": dg.MetadataValue.text(as_of.isoformat()),
+            "findings": update.findings,
+            "new": update.new,
+            "reopened": update.reopened,
+            "resolved": update.resolved,
+            "seen_again": update.seen_again,
+            "events_written": update.events_written,
+            "active_exceptions": active,
+        }
+    )
+
+
+assets = [exception_ledger]

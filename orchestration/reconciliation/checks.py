@@ -1,0 +1,75 @@
+"""One asset check per catalogue rule on the ledger: the morning review surface.
+
+ERROR when the rule's open, un-waived exceptions are material (config/reconciliation.yml:
+an amount at risk at or above the threshold, or as many findings as the count threshold),
+WARN when it has open ones below that, pass when none. Non-blocking: a finding is work for
+finance ops, not a reason to stop the run.
+"""
+
+
+from collections.abc import Iterator
+
+import dagster as dg
+
+from orchestration.as_of import resolve_as_of
+from orchestration.reconciliation.assets import LEDGER_KEY
+from orchestration.resources import Warehouse
+from q2c.ledger import RuleReview, review_rules
+from q2c.reconciliation_config import load_recon_config
+from q2c.rule_catalogue import RULES
+from q2c.settings import get_settings
+
+_SEVERITY = {"error": dg.AssetCheckSeverity.ERROR, "warn": dg.AssetCheckSeverity.WARN}
+
+
+def check_result(review: RuleReview) -> dg.AssetCheckResult:
+    materiality = review.materiality
+    return dg.AssetCheckResult(
+        asset_key=LEDGER_KEY,
+        check_name=review.rule_id.replace("-", "_"),
+        passed=review.passed,
+        severity=_SEVERITY.get(review.severity or "", dg.AssetCheckSeverity.WARN),
+        description=f"{review.rule_id}: {review.title}",
+        metadata={
+            "as_of": dg.MetadataValue.text(review.as_of.isoformat()),
+            "open": review.open,
+            "acknowledged": review.acknowledged,
+            "new_tonight": review.new_tonight,
+            "reopened_tonight": review.reopened_tonight,
+            "resolved_tonight": review.resolved_tonight,
+            "waived": review.waived,
+            "firing_tonight": review.firing,
+            "amount_at_risk_reporting": dg.MetadataValue.float(float(review.amount_at_risk_reporting)),
+            "amount_at_risk_reporting_exact": dg.MetadataValue.text(str(review.amount_at_risk_reporting)),
+            "materiality": dg.MetadataValue.text(
+                f"amount >= {materiality.amount}, count >= {materiality.count}" if materiality else ""
+            ),
+            "top_findings": dg.MetadataValue.md(review.top_markdown()),
+            "analyst_sql": dg.MetadataValue.md(f"```sql\n{review.analyst_sql}\n```"),
+        },
+    )
+
+
+@dg.multi_asset_check(
+    specs=[
+        dg.AssetCheckSpec(
+            name=rule.check_name,
+            asset=LEDGER_KEY,
+            blocking=False,
+            description=f"{rule.rule_id}: {rule.title}",
+        )
+        for rule in RULES
+    ],
+    name="rule_checks",
+)
+def rule_checks(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> Iterator[dg.AssetCheckResult]:
+    as_of = resolve_as_of(context, warehouse)
+    config = load_recon_config(get_settings().recon_config_path)
+    materiality = {rule.rule_id: config.materiality(rule.rule_id) for rule in RULES}
+    with warehouse.connect() as conn:
+        reviews = review_rules(conn, as_of, materiality)
+    for review in reviews:
+        yield check_result(review)
+
+
+asset_checks = [rule_checks]

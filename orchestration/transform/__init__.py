@@ -1,0 +1,1 @@
+"""dbt: staging, intermediate, marts and the reconciliation rule models, one `dbt build`."""

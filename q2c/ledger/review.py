@@ -1,0 +1,222 @@
+"""Read side of the ledger: per-rule review status (Dagster checks, run summary) and the
+list/show queries behind ``q2c exceptions``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+
+from q2c.ledger.actions import resolve_exception_id
+from q2c.ledger.schema import STATUSES, ensure_ledger_tables
+from q2c.reconciliation_config import Materiality
+from q2c.rule_catalogue import RULES
+
+TOP_N = 20
+# Open and acknowledged exceptions still count against a rule; waived ones stay visible only.
+UNWAIVED_ACTIVE = ("open", "acknowledged")
+
+
+@dataclass
+class RuleReview:
+    rule_id: str
+    family: str
+    title: str
+    as_of: date
+    firing: int = 0  # findings tonight (exceptions not resolved, last seen tonight)
+    open: int = 0  # open + acknowledged (un-waived) exceptions, any night
+    acknowledged: int = 0
+    waived: int = 0
+    new_tonight: int = 0
+    reopened_tonight: int = 0
+    resolved_tonight: int = 0
+    amount_at_risk_reporting: Decimal = Decimal("0")
+    max_amount_reporting: Decimal | None = None
+    unquantified_open: int = 0
+    materiality: Materiality | None = None
+    severity: str | None = None  # "error", "warn" or None (pass)
+    top: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.severity is None
+
+    @property
+    def analyst_sql(self) -> str:
+        return (
+            "SELECT *\nFROM recon.exceptions\n"
+            f"WHERE rule_id = '{self.rule_id}' AND status IN ('open', 'acknowledged')\n"
+            "ORDER BY amount_at_risk_reporting DESC NULLS LAST, subject_id;"
+        )
+
+    def top_markdown(self) -> str:
+        return findings_markdown(self.top)
+
+
+_TOP_COLUMNS = (
+    "exception_id",
+    "status",
+    "subject_type",
+    "subject_id",
+    "attribute",
+    "expected",
+    "actual",
+    "amount_at_risk",
+    "currency_code",
+    "amount_at_risk_reporting",
+    "owner",
+    "first_seen_as_of",
+    "age_days",
+)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    text = str(value).replace("|", "\\|").replace("\n", " ")
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def findings_markdown(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "_no open findings_"
+    header = "| " + " | ".join(_TOP_COLUMNS) + " |"
+    rule = "|" + "|".join("---" for _ in _TOP_COLUMNS) + "|"
+    lines = [header, rule]
+    for row in rows:
+        cells = [_cell(row[c][:12] if c == "exception_id" else row[c]) for c in _TOP_COLUMNS]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _fetch_dicts(conn: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> list[dict[str, Any]]:
+    cursor = conn.execute(sql, params or {})
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def review_rules(
+    conn: duckdb.DuckDBPyConnection,
+    as_of: date,
+    materiality: Materiality | Mapping[str, Materiality],
+) -> list[RuleReview]:
+    """One review per catalogue rule (rules that never fired included), as of ``as_of``.
+
+    ``materiality`` (config/reconciliation.yml) is one threshold for all rules or one per
+    rule id. Only open and acknowledged findings count: a waived one no longer fails.
+    """
+    ensure_ledger_tables(conn)
+    by_rule = (
+        {rule.rule_id: materiality for rule in RULES}
+        if isinstance(materiality, Materiality)
+        else materiality
+    )
+    params = {"as_of": as_of}
+    stats = {
+        row["rule_id"]: row
+        for row in _fetch_dicts(
+            conn,
+            """
+            SELECT rule_id,
+              count(*) FILTER (WHERE status <> 'resolved' AND last_seen_as_of = $as_of) AS firing,
+              count(*) FILTER (WHERE status IN ('open', 'acknowledged')) AS open,
+              count(*) FILTER (WHERE status = 'acknowledged') AS acknowledged,
+              count(*) FILTER (WHERE status = 'waived') AS waived,
+              count(*) FILTER (WHERE first_seen_as_of = $as_of) AS new_tonight,
+              count(*) FILTER (WHERE status = 'resolved' AND resolved_as_of = $as_of)
+                  AS resolved_tonight,
+              coalesce(sum(amount_at_risk_reporting)
+                  FILTER (WHERE status IN ('open', 'acknowledged')), 0) AS amount,
+              max(amount_at_risk_reporting)
+                  FILTER (WHERE status IN ('open', 'acknowledged')) AS max_amount,
+              count(*) FILTER (WHERE status IN ('open', 'acknowledged')
+                  AND amount_at_risk_reporting IS NULL) AS unquantified
+            FROM recon.exceptions GROUP BY rule_id
+            """,
+            params,
+        )
+    }
+    reopened = dict(
+        conn.execute(
+            """SELECT rule_id, count(DISTINCT exception_id) FROM recon.exception_events
+               WHERE as_of = $as_of AND event_type = 'reopened' GROUP BY rule_id""",
+            {"as_of": as_of},
+        ).fetchall()
+    )
+    top_rows = _fetch_dicts(
+        conn,
+        f"""
+        SELECT rule_id, {", ".join(_TOP_COLUMNS)} FROM (
+            SELECT *, row_number() OVER (
+                PARTITION BY rule_id
+                ORDER BY amount_at_risk_reporting DESC NULLS LAST, subject_id, attribute) AS rank
+            FROM recon.exceptions WHERE status IN ('open', 'acknowledged')
+        ) WHERE rank <= {TOP_N} ORDER BY rule_id, rank
+        """,
+    )
+    reviews = []
+    for rule in RULES:
+        review = RuleReview(rule.rule_id, rule.family, rule.title, as_of)
+        s = stats.get(rule.rule_id)
+        if s:
+            review.firing = s["firing"]
+            review.open = s["open"]
+            review.acknowledged = s["acknowledged"]
+            review.waived = s["waived"]
+            review.new_tonight = s["new_tonight"]
+            review.resolved_tonight = s["resolved_tonight"]
+            review.amount_at_risk_reporting = Decimal(s["amount"])
+            review.max_amount_reporting = s["max_amount"]
+            review.unquantified_open = s["unquantified"]
+        review.reopened_tonight = reopened.get(rule.rule_id, 0)
+        review.top = [r for r in top_rows if r["rule_id"] == rule.rule_id]
+        review.materiality = by_rule[rule.rule_id]
+        if review.open > 0 and review.materiality.is_material(
+            review.max_amount_reporting, review.open
+        ):
+            review.severity = "error"
+        elif review.open > 0:
+            review.severity = "warn"
+        reviews.append(review)
+    return reviews
+
+
+def list_exceptions(
+    conn: duckdb.DuckDBPyConnection,
+    *,
+    rule_id: str | None = None,
+    status: str | None = None,
+    owner: str | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    ensure_ledger_tables(conn)
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
+    sql = """
+        SELECT * FROM recon.exceptions
+        WHERE ($rule_id IS NULL OR rule_id = $rule_id)
+          AND ($status IS NULL OR status = $status)
+          AND ($owner IS NULL OR owner = $owner)
+        ORDER BY rule_id, amount_at_risk_reporting DESC NULLS LAST, subject_id, attribute
+    """
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return _fetch_dicts(conn, sql, {"rule_id": rule_id, "status": status, "owner": owner})
+
+
+def get_exception(conn: duckdb.DuckDBPyConnection, id_or_prefix: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The exception row and its events, oldest first."""
+    exception_id = resolve_exception_id(conn, id_or_prefix)
+    row = _fetch_dicts(
+        conn, "SELECT * FROM recon.exceptions WHERE exception_id = $id", {"id": exception_id}
+    )[0]
+    events = _fetch_dicts(
+        conn,
+        "SELECT * FROM recon.exception_events WHERE exception_id = $id ORDER BY occurred_at, as_of, event_type",
+        {"id": exception_id},
+    )
+    return row, events

@@ -1,0 +1,131 @@
+"""What a nightly run did, in numbers, and its Markdown report (``<reports_dir>/<as-of>.md``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from q2c.ledger import RuleReview
+
+
+@dataclass
+class DbtSummary:
+    seeds: int = 0
+    models_built: int = 0
+    models_failed: int = 0
+    models_skipped: int = 0
+    tests_passed: int = 0
+    tests_warned: int = 0
+    tests_failed: int = 0
+    failed_tests: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_run_results(cls, path: Path) -> DbtSummary | None:
+        if not path.exists():
+            return None
+        summary = cls()
+        for result in json.loads(path.read_text(encoding="utf-8")).get("results", []):
+            uid, status = result.get("unique_id", ""), result.get("status")
+            kind = uid.split(".", 1)[0]
+            if kind == "seed" and status == "success":
+                summary.seeds += 1
+            elif kind in ("model", "snapshot"):
+                if status == "success":
+                    summary.models_built += 1
+                elif status == "skipped":
+                    summary.models_skipped += 1
+                else:
+                    summary.models_failed += 1
+            elif kind in ("test", "unit_test"):
+                if status == "pass":
+                    summary.tests_passed += 1
+                elif status == "warn":
+                    summary.tests_warned += 1
+                elif status in ("fail", "error"):
+                    summary.tests_failed += 1
+                    summary.failed_tests.append(uid)
+        return summary
+
+
+@dataclass
+class NightlyResult:
+    success: bool
+    run_id: str
+    as_of: date | None = None
+    rows_landed: dict[str, int] = field(default_factory=dict)
+    dbt: DbtSummary | None = None
+    ledger: dict[str, int] = field(default_factory=dict)
+    reviews: list[RuleReview] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    report_path: Path | None = None
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def rule_table_rows(reviews: list[RuleReview]) -> list[tuple[str, ...]]:
+    severity = {"error": "ERROR", "warn": "WARN", None: "pass"}
+    return [
+        (
+            r.rule_id,
+            str(r.firing),
+            str(r.new_tonight),
+            str(r.resolved_tonight),
+            str(r.open),
+            str(r.waived),
+            _money(r.amount_at_risk_reporting),
+            severity[r.severity],
+        )
+        for r in reviews
+    ]
+
+
+RULE_TABLE_HEADER = ("rule", "findings", "new", "resolved", "open", "waived", "amount at risk", "check")
+
+
+def render_markdown(result: NightlyResult, reporting_currency: str) -> str:
+    lines = [f"# q2c nightly run — as of {result.as_of or 'unknown'}", ""]
+    lines.append(f"- run id: `{result.run_id}`")
+    lines.append(f"- status: **{'success' if result.success else 'FAILED'}**")
+    for failure in result.failures:
+        lines.append(f"  - {failure}")
+    lines += ["", "## Landing", "", "| system | rows landed |", "|---|---:|"]
+    lines += [f"| {system} | {rows:,} |" for system, rows in result.rows_landed.items()]
+    if result.dbt:
+        d = result.dbt
+        lines += [
+            "",
+            "## dbt build",
+            "",
+            f"- seeds loaded: {d.seeds}",
+            f"- models built: {d.models_built} (failed {d.models_failed}, skipped {d.models_skipped})",
+            f"- tests: {d.tests_passed} passed, {d.tests_warned} warned, {d.tests_failed} failed",
+        ]
+        lines += [f"  - failed: `{t}`" for t in d.failed_tests]
+    if result.ledger:
+        lines += ["", "## Exception ledger", ""]
+        lines += [f"- {name}: {value}" for name, value in result.ledger.items()]
+    if result.reviews:
+        total = sum((r.amount_at_risk_reporting for r in result.reviews), Decimal("0"))
+        header = [*RULE_TABLE_HEADER]
+        header[6] = f"amount at risk ({reporting_currency})"
+        lines += ["", "## Reconciliation by rule", ""]
+        lines.append("| " + " | ".join(header) + " |")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---|")
+        lines += ["| " + " | ".join(row) + " |" for row in rule_table_rows(result.reviews)]
+        lines += ["", f"Total open amount at risk: {_money(total)} {reporting_currency}"]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(result: NightlyResult, reports_dir: Path, reporting_currency: str) -> Path:
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    text = render_markdown(result, reporting_currency)
+    name = f"{result.as_of.isoformat()}.md" if result.as_of else f"run-{result.run_id[:8]}.md"
+    path = reports_dir / name
+    path.write_text(text, encoding="utf-8")
+    (reports_dir / "latest.md").write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,60 @@
+"""Where q2c reads and writes, from environment variables with defaults under ``data/``.
+
+Every component (dlt pipelines, dbt's ``profiles.yml``, Dagster resources, the CLI) takes
+its paths from here or from the same variables, so one ``export`` moves the whole platform.
+Values are read at call time, not import time, so tests can point a process at a
+temporary folder by setting the variables.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+RECON_CONFIG_DEFAULT = PROJECT_ROOT / "config" / "reconciliation.yml"
+
+
+def _path(var: str, default: Path) -> Path:
+    value = os.environ.get(var)
+    return Path(value).expanduser().resolve() if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    landing_dir: Path
+    duckdb_path: Path
+    ground_truth_dir: Path
+    reports_dir: Path
+    recon_config_path: Path
+
+    @property
+    def data_dir(self) -> Path:
+        return self.duckdb_path.parent
+
+
+def get_settings() -> Settings:
+    data = PROJECT_ROOT / "data"
+    return Settings(
+        landing_dir=_path("Q2C_LANDING_DIR", data / "landing"),
+        duckdb_path=_path("Q2C_DUCKDB_PATH", data / "warehouse.duckdb"),
+        ground_truth_dir=_path("Q2C_GROUND_TRUTH_DIR", data / "ground_truth"),
+        reports_dir=_path("Q2C_REPORTS_DIR", data / "reports"),
+        recon_config_path=_path("Q2C_RECON_CONFIG", RECON_CONFIG_DEFAULT),
+    )
+
+
+def export_environment(settings: Settings | None = None) -> None:
+    """Write the resolved paths back into ``os.environ`` as absolute paths.
+
+    dbt's ``profiles.yml`` and dlt read the variables themselves; exporting the resolved
+    values means a relative path given by the user means the same thing to all of them.
+    """
+    s = settings or get_settings()
+    os.environ["Q2C_LANDING_DIR"] = str(s.landing_dir)
+    os.environ["Q2C_DUCKDB_PATH"] = str(s.duckdb_path)
+    os.environ["Q2C_GROUND_TRUTH_DIR"] = str(s.ground_truth_dir)
+    os.environ["Q2C_REPORTS_DIR"] = str(s.reports_dir)
+    os.environ["Q2C_RECON_CONFIG"] = str(s.recon_config_path)

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.ingestion.landing_watch import parse_cursor
+from orchestration.ingestion.schedules import new_batch_sensor
+
+
+def _batch(landing: Path, system: str, batch_id: str, *, complete: bool = True) -> None:
+    folder = landing / system / batch_id
+    folder.mkdir(parents=True)
+    (folder / "Account.csv").write_text("Id\n")
+    if complete:
+        (folder / "_manifest.json").write_text(json.dumps({"system": system, "batch_id": batch_id}))
+
+
+@pytest.fixture
+def landing(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("Q2C_LANDING_DIR", str(tmp_path / "landing"))
+    return tmp_path / "landing"
+
+
+@pytest.fixture
+def instance():
+    with dg.DagsterInstance.ephemeral() as inst:
+        yield inst
+
+
+def _tick(instance, cursor=None):
+    return new_batch_sensor(dg.build_sensor_context(instance=instance, cursor=cursor))
+
+
+def test_new_complete_batch_requests_a_nightly_run(landing, instance):
+    _batch(landing, "crm", "2026-11-21T02-00-00Z")
+    _batch(landing, "erp", "2026-11-21T02-00-00Z")
+    result = _tick(instance)
+    assert isinstance(result, dg.SensorResult)
+    assert len(result.run_requests) == 1
+    assert parse_cursor(result.cursor) == {"crm": "2026-11-21T02-00-00Z", "erp": "2026-11-21T02-00-00Z"}
+
+
+def test_seen_batches_request_nothing(landing, instance):
+    _batch(landing, "crm", "2026-11-21T02-00-00Z")
+    first = _tick(instance)
+    again = _tick(instance, first.cursor)
+    assert isinstance(again, dg.SkipReason)
+
+
+def test_batch_without_manifest_is_not_new_until_complete(landing, instance):
+    _batch(landing, "crm", "2026-11-21T02-00-00Z")
+    cursor = _tick(instance).cursor
+    _batch(landing, "crm", "2026-11-22T02-00-00Z", complete=False)
+    assert isinstance(_tick(instance, cursor), dg.SkipReason)
+    (landing / "crm" / "2026-11-22T02-00-00Z" / "_manifest.json").write_text("{}")
+    result = _tick(instance, cursor)
+    assert len(result.run_requests) == 1
+    assert parse_cursor(result.cursor)["crm"] == "2026-11-22T02-00-00Z"
+
+
+def test_run_keys_differ_per_new_batch(landing, instance):
+    _batch(landing, "psa", "2026-11-21T02-00-00Z")
+    first = _tick(instance)
+    _batch(landing, "psa", "2026-11-22T02-00-00Z")
+    second = _tick(instance, first.cursor)
+    assert first.run_requests[0].run_key != second.run_requests[0].run_key
+
+
+def test_empty_landing_zone_skips(landing, instance):
+    assert isinstance(_tick(instance), dg.SkipReason)
+
+
+def test_waits_while_a_nightly_run_is_in_progress(landing, instance):
+    from dagster._core.storage.dagster_run import DagsterRun, DagsterRunStatus
+
+    _batch(landing, "billing", "2026-11-21T02-00-00Z")
+    instance.add_run(DagsterRun(job_name="nightly", run_id="a" * 36, status=DagsterRunStatus.STARTED))
+    result = _tick(instance)
+    assert isinstance(result, dg.SkipReason) and "in progress" in result.skip_message
