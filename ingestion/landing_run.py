@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,9 @@ class LandingRun:
     # -- lifecycle -------------------------------------------------------------------
     def _connect(self) -> duckdb.DuckDBPyConnection:
         self._tmp = Path(tempfile.mkdtemp(prefix=f"q2c_landing_{self.system}_"))
+        # A caller that never calls close() (e.g. an orchestrator running the source
+        # itself) still gets the scratch folder removed once the run is garbage.
+        weakref.finalize(self, shutil.rmtree, str(self._tmp), True)
         return duckdb.connect(str(self._tmp / "scratch.duckdb"), config={
             "memory_limit": SCRATCH_MEMORY_LIMIT,
             "temp_directory": str(self._tmp / "spill"),
@@ -90,6 +94,7 @@ class LandingRun:
         pending = [d for d in complete if d.name not in loaded]
         if not pending:
             return
+        newest_loaded = max((b for b, v in loaded.items() if v.get("status") == LOADED), default="")
         self._con = self._connect()
         accepted: list[_AcceptedBatch] = []
         blocked_by: str | None = None
@@ -102,6 +107,11 @@ class LandingRun:
                 self._log_unfinished(report, logged)
                 continue
             try:
+                if batch_dir.name < newest_loaded:
+                    # Applying it now would let older records overwrite newer ones.
+                    raise BatchRejected(
+                        f"arrived after the newer batch {newest_loaded} was loaded; "
+                        "remove it or re-extract")
                 manifest = read_manifest(batch_dir, self.system)
                 report.mode, report.extracted_at = manifest.mode, manifest.extracted_at
                 report.files = [FileReport(f.name, f.object, f.rows) for f in manifest.files]
@@ -176,6 +186,7 @@ class LandingRun:
             cols = ", ".join(ident(c) if c in have else f"NULL AS {ident(c)}" for c in columns)
             selects.append(
                 f"SELECT {cols}, {sql_str(manifest.batch_id)} AS _q2c_batch_id, "
+                f"md5({sql_str(manifest.batch_id + '/' + af.parsed.file.name + '/')} || _q2c_rn) AS _dlt_id, "
                 f"TIMESTAMP {sql_str(manifest.extracted_at.isoformat(sep=' '))} AS _q2c_extracted_at, "
                 f"{af.file_no} AS _q2c_file_no, _q2c_rn FROM {af.parsed.table} "
                 f"WHERE _q2c_rn NOT IN (SELECT _q2c_rn FROM {af.validation.bad_table})")
@@ -185,25 +196,29 @@ class LandingRun:
             pk = ", ".join(ident(c) for c in spec.primary_key)
             union = (f"SELECT * FROM ({union}) QUALIFY row_number() OVER "
                      f"(PARTITION BY {pk} ORDER BY _q2c_file_no DESC) = 1")
-        con.execute(f"CREATE TABLE {final} AS {union}")
+        # Views, not copies: rows stream from the parsed files straight to dlt.
+        con.execute(f"CREATE VIEW {final} AS {union}")
         self._outputs[spec.table] = TableOutput(final, replace)
         for child in spec.children:
-            child_final = f"out_{child.table}"
-            con.execute(f"CREATE TABLE {child_final} AS " + " UNION ALL BY NAME ".join(
+            children = " UNION ALL BY NAME ".join(
                 f"SELECT c.* EXCLUDE (_q2c_rn, _q2c_errors), p._q2c_batch_id, p._q2c_extracted_at, "
+                f"md5(p._dlt_id || '/' || c.position) AS _dlt_id, "
                 f"NULL::BOOLEAN AS _q2c_deleted, p._q2c_file_no, p._q2c_rn "
                 f"FROM {final} p JOIN {af.parsed.children[child.table]} c "
                 f"ON c._q2c_rn = p._q2c_rn AND p._q2c_file_no = {af.file_no}"
-                for _, af in sources))
+                for _, af in sources)
             if not replace:
                 # Children merge by delete-insert on the parent id, which replaces a parent's
                 # old children; a parent that now has none sends one tombstone instead.
                 parent_id = ident(spec.primary_key[0])
-                con.execute(
-                    f"INSERT INTO {child_final} BY NAME SELECT p.{parent_id} AS {ident(child.parent_key)}, "
-                    f"p._q2c_batch_id, p._q2c_extracted_at, true AS _q2c_deleted, p._q2c_file_no, p._q2c_rn "
-                    f"FROM {final} p ANTI JOIN {child_final} c "
+                children = (
+                    f"WITH c AS ({children}) SELECT * FROM c UNION ALL BY NAME "
+                    f"SELECT p.{parent_id} AS {ident(child.parent_key)}, p._q2c_batch_id, "
+                    f"p._q2c_extracted_at, md5(p._dlt_id || '/-') AS _dlt_id, true AS _q2c_deleted, "
+                    f"p._q2c_file_no, p._q2c_rn FROM {final} p ANTI JOIN c "
                     f"ON c._q2c_file_no = p._q2c_file_no AND c._q2c_rn = p._q2c_rn")
+            child_final = f"out_{child.table}"
+            con.execute(f"CREATE VIEW {child_final} AS {children}")
             self._outputs[child.table] = TableOutput(child_final, replace)
 
     # -- serving -----------------------------------------------------------------------
@@ -218,9 +233,7 @@ class LandingRun:
         cursor = self._con.cursor()
         try:
             reader = cursor.sql(
-                f"SELECT * EXCLUDE (_q2c_file_no, _q2c_rn) FROM {out.relation}"
-                if "_q2c_file_no" in self._columns(out.relation) else
-                f"SELECT * FROM {out.relation}").to_arrow_reader(CHUNK_ROWS)
+                f"SELECT * EXCLUDE (_q2c_file_no, _q2c_rn) FROM {out.relation}").to_arrow_reader(CHUNK_ROWS)
             for batch in reader:
                 if batch.num_rows:
                     total += batch.num_rows
@@ -228,9 +241,6 @@ class LandingRun:
         finally:
             cursor.close()
             self.report.rows_written[table] = total
-
-    def _columns(self, relation: str) -> list[str]:
-        return [r[0] for r in self._con.execute(f"DESCRIBE {relation}").fetchall()]
 
     def log_rows(self) -> list[dict]:
         return list(self._log_rows)

@@ -9,10 +9,12 @@ from pathlib import Path
 import dlt
 
 from ingestion.catalog import SYSTEMS, raw_dataset
+from ingestion.raw_tables import ensure_raw_tables
 from ingestion.report import LandingReport
-from ingestion.sources import build_source, landing_run, release
+from ingestion.sources import build_source, landing_report, landing_run, release
 
-__all__ = ["build_source", "build_pipeline", "land_system", "land_all", "LandingReport"]
+__all__ = ["build_source", "build_pipeline", "land_system", "land_all", "landing_report",
+           "LandingReport"]
 
 log = logging.getLogger(__name__)
 
@@ -23,10 +25,10 @@ def pipelines_dir_for(duckdb_path: Path) -> Path:
     return Path(duckdb_path).resolve().parent / ".dlt" / "pipelines"
 
 
-# Arrow items get dlt's _dlt_load_id/_dlt_id only when asked (design.md §1 wants both).
+# Arrow items get dlt's _dlt_load_id only when asked (design.md §1 wants it); _dlt_id is
+# computed in DuckDB by the landing run (dlt's own is a per-row Python loop).
 _DLT_DEFAULTS = {
     "NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID": "true",
-    "NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_ID": "true",
     "RUNTIME__DLTHUB_TELEMETRY": "false",
 }
 
@@ -52,6 +54,7 @@ def land_system(system: str, landing_dir: Path, duckdb_path: Path) -> LandingRep
     try:
         pipeline = build_pipeline(system, duckdb_path)
         pipeline.run(source)
+        ensure_raw_tables(duckdb_path, (system,))
     except Exception as exc:  # noqa: BLE001 - reported to the caller, per system
         log.exception("landing %s failed", system)
         run.report.error = f"{type(exc).__name__}: {exc}"

@@ -125,6 +125,11 @@ def _parse_csv(con: duckdb.DuckDBPyConnection, mf: ManifestFile, tag: str) -> Pa
     return ParsedFile(mf, view, rows, ordered, record_columns, unknown)
 
 
+def is_json_object(expr: str) -> str:
+    # TRY: json_type raises on malformed JSON; one parse instead of json_valid + json_type.
+    return f"coalesce(TRY(json_type({expr})) = 'OBJECT', false)"
+
+
 def _json_path(path: str) -> str:
     if not path:
         return "$"
@@ -197,11 +202,12 @@ def _parse_jsonl(con: duckdb.DuckDBPyConnection, mf: ManifestFile, tag: str) -> 
     spec = mf.spec
     lines = f"{tag}_lines"
     con.execute(
-        f"CREATE TABLE {lines} AS SELECT line FROM read_csv({sql_str(str(mf.path))}, "
+        f"CREATE TABLE {lines} AS SELECT line, {is_json_object('line')} AS _ok "
+        f"FROM read_csv({sql_str(str(mf.path))}, "
         "columns={'line': 'VARCHAR'}, header=false, delim=chr(1), quote='', escape='', "
         "auto_detect=false, strict_mode=true, encoding='utf-8', max_line_size=67108864)")
     rows = con.execute(f"SELECT count(*) FROM {lines}").fetchall()[0][0]
-    valid = "(json_valid(line) AND json_type(line) = 'OBJECT')"
+    valid = "_ok"
 
     known_top = {f.source.split(".")[0] for f in spec.fields}
     known_top |= {c.list_path.split(".")[0] for c in spec.children}
@@ -214,7 +220,7 @@ def _parse_jsonl(con: duckdb.DuckDBPyConnection, mf: ManifestFile, tag: str) -> 
         raise BatchRejected(f"{mf.name}: new field(s) collide with known columns: {sorted(clash)}")
 
     typed = f"{tag}_rows"
-    select = _typed_select(spec.fields, "line", f"(SELECT rowid + 1 AS _q2c_rn, line FROM {lines})",
+    select = _typed_select(spec.fields, "line", f"(SELECT rowid + 1 AS _q2c_rn, line, _ok FROM {lines})",
                            ["_q2c_rn", "line AS _q2c_record"], None, valid)
     extra = "".join(
         f", CASE WHEN _ok THEN json_extract_string(_q2c_record, {sql_str('$.' + chr(34) + k + chr(34))}) END "
@@ -248,8 +254,8 @@ def _check_type_drift(con: duckdb.DuckDBPyConnection, mf: ManifestFile, typed: s
         if spec_field is None:
             continue
         present = con.execute(
-            f"SELECT count(*) FROM {typed} WHERE _q2c_record IS NOT NULL AND json_valid(_q2c_record) "
-            f"AND coalesce(json_type(_q2c_record, {sql_str(_json_path(fld))}), 'NULL') <> 'NULL'"
+            f"SELECT count(*) FROM {typed} WHERE CASE WHEN {is_json_object('_q2c_record')} THEN "
+            f"coalesce(json_type(_q2c_record, {sql_str(_json_path(fld))}), 'NULL') <> 'NULL' END"
         ).fetchall()[0][0]
         if present and wrong / present > TYPE_DRIFT_SHARE:
             raise BatchRejected(
@@ -268,7 +274,8 @@ def _parse_children(con: duckdb.DuckDBPyConnection, spec: ObjectSpec, child: Chi
         f"unnest(range(len(_arr))) AS position FROM ("
         f"SELECT _q2c_rn, {parent_id}, json_extract(_q2c_record, {list_path} || '[*]') AS _arr, "
         f"json_extract({num_line}, {list_path} || '[*]') AS _narr FROM {typed} "
-        f"WHERE json_valid(_q2c_record) AND json_type(_q2c_record, {list_path}) = 'ARRAY')")
+        f"WHERE CASE WHEN {is_json_object('_q2c_record')} THEN "
+        f"json_type(_q2c_record, {list_path}) = 'ARRAY' ELSE false END)")
     select = _typed_select(child.fields, "item", f"({items})", ["_q2c_rn", "_pid", "position"],
                            "nitem" if has_dec else None, "true")
     # design.md column order: own id first (invoice_lines), then parent id and position.
@@ -282,6 +289,6 @@ def _parse_children(con: duckdb.DuckDBPyConnection, spec: ObjectSpec, child: Chi
         f"UPDATE {typed} SET _q2c_errors = list_append(_q2c_errors, "
         f"{sql_str(child.list_path + ERR_SEP + 'json_type' + ERR_SEP + 'expected a JSON list, got ')} "
         f"|| lower(json_type(_q2c_record, {list_path}))) "
-        f"WHERE json_valid(_q2c_record) AND json_type(_q2c_record) = 'OBJECT' "
-        f"AND coalesce(json_type(_q2c_record, {list_path}), 'NULL') NOT IN ('NULL', 'ARRAY')")
+        f"WHERE CASE WHEN {is_json_object('_q2c_record')} THEN "
+        f"coalesce(json_type(_q2c_record, {list_path}), 'NULL') NOT IN ('NULL', 'ARRAY') ELSE false END")
     return table

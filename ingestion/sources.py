@@ -9,6 +9,7 @@ its newest version.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,9 +18,25 @@ from dlt.sources import DltResource, DltSource
 
 from ingestion.catalog import BATCH_LOG, CHILD_PRIMARY_KEYS, QUARANTINE, objects, raw_tables
 from ingestion.landing_run import LandingRun
+from ingestion.report import LandingReport
 
 _TECH_COLUMNS = {"_q2c_extracted_at": {"data_type": "timestamp", "timezone": False},
                  "_q2c_batch_id": {"data_type": "text"}}
+
+
+_BATCH_LOG_COLUMNS = {
+    "system": {"data_type": "text"},
+    "batch_id": {"data_type": "text", "nullable": False},
+    "mode": {"data_type": "text"},
+    "extracted_at": {"data_type": "timestamp", "timezone": False},
+    "status": {"data_type": "text"},
+    "rows_manifest": {"data_type": "bigint"},
+    "rows_loaded": {"data_type": "bigint"},
+    "rows_quarantined": {"data_type": "bigint"},
+    "reason": {"data_type": "text"},
+    "files": {"data_type": "json"},  # per file: rows_manifest, rows_loaded, rows_quarantined
+    "warnings": {"data_type": "json"},
+}
 
 
 def _prepared(run: LandingRun) -> LandingRun:
@@ -64,9 +81,7 @@ def _resources(system: str, run: LandingRun) -> list[DltResource]:
     resources.append(dlt.resource(
         _batch_log_items(run), name=BATCH_LOG, primary_key="batch_id",
         write_disposition={"disposition": "merge", "strategy": "upsert"},
-        columns={"extracted_at": {"data_type": "timestamp", "timezone": False},
-                 "mode": {"data_type": "text"}, "reason": {"data_type": "text"},
-                 "files": {"data_type": "json"}, "warnings": {"data_type": "json"}}))
+        columns=_BATCH_LOG_COLUMNS))
     resources.append(dlt.resource(
         _quarantine_items(run), name=QUARANTINE, write_disposition="append",
         columns={"line_number": {"data_type": "bigint"}}))
@@ -88,11 +103,17 @@ def build_source(system: str, landing_dir: Path) -> DltSource:
     return source
 
 
-_RUNS: dict[int, LandingRun] = {}
+# Weak values: the source's resources hold the run; when the source goes, so does this entry.
+_RUNS: weakref.WeakValueDictionary[int, LandingRun] = weakref.WeakValueDictionary()
 
 
 def landing_run(source: DltSource) -> LandingRun:
     return _RUNS[id(source)]
+
+
+def landing_report(source: DltSource) -> LandingReport:
+    """What running ``source`` did (filled in once the pipeline has extracted it)."""
+    return landing_run(source).report
 
 
 def release(source: DltSource) -> None:

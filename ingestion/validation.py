@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from dataclasses import dataclass
 
 import duckdb
@@ -160,6 +161,7 @@ def quarantine_rows(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, tag: str
         "record": pa_arrow.array(records, pa_arrow.string()),
         "check": [h[2] for h in hits],
         "message": [f"{name} line {h[0]}: field '{h[1]}' {h[3]}" for h in hits],
+        "_dlt_id": [uuid.uuid4().hex for _ in hits],
     })
 
 

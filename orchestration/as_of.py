@@ -8,7 +8,7 @@ date (UTC) of the newest loaded batch's ``extracted_at`` over every ``raw_<syste
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import dagster as dg
 import duckdb
@@ -34,7 +34,7 @@ def parse_as_of(text: str, source: str) -> date:
 def _as_utc_date(value: object) -> date:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(timezone.utc)
+            value = value.astimezone(UTC)
         return value.date()
     if isinstance(value, date):
         return value

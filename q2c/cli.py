@@ -9,7 +9,6 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Optional
 
 import duckdb
 import typer
@@ -49,8 +48,13 @@ def _generate(customers: int, months: int, seed: int, out: Path | None) -> None:
     out_dir = (out or settings.landing_dir).expanduser().resolve()
     typer.echo(f"generating demo extracts: {customers} customers, {months} months, seed {seed} -> {out_dir}")
     summary = generate(out_dir, settings.ground_truth_dir, customers=customers, months=months, seed=seed)
-    typer.echo(f"done: {summary}")
-    typer.echo(f"ground truth: {settings.ground_truth_dir}")
+    rows = sum(summary.rows.values())
+    batches = ", ".join(f"{system} {len(ids)}" for system, ids in summary.batches.items())
+    typer.echo(f"wrote {rows:,} rows in batches ({batches}); newest batch as of {summary.as_of}")
+    typer.echo(
+        f"ground truth: {summary.ground_truth_rows} injected discrepancies, {summary.near_miss_rows} "
+        f"near-misses -> {settings.ground_truth_dir}"
+    )
 
 
 @app.command("demo-data")
@@ -58,7 +62,7 @@ def demo_data(
     customers: int = typer.Option(300, min=1, help="Number of customers (CRM accounts)."),
     months: int = typer.Option(12, min=1, help="Months of history."),
     seed: int = typer.Option(42, help="Random seed; the same seed gives the same bytes."),
-    out: Optional[Path] = typer.Option(None, help="Landing dir to write (default Q2C_LANDING_DIR)."),
+    out: Path | None = typer.Option(None, help="Landing dir to write (default Q2C_LANDING_DIR)."),
 ) -> None:
     """Write realistic extracts of the four source systems into the landing zone."""
     _generate(customers, months, seed, out)
@@ -111,7 +115,7 @@ def _parse_date(value: str | None) -> date | None:
 
 @app.command()
 def run(
-    as_of: Optional[str] = typer.Option(
+    as_of: str | None = typer.Option(
         None, "--as-of", help="As-of date YYYY-MM-DD (default: newest loaded batch's extraction date)."
     ),
 ) -> None:
@@ -167,9 +171,9 @@ def _choice(value: str | None, allowed, name: str) -> str | None:
 
 @exceptions_app.command("list")
 def list_command(
-    rule: Optional[str] = typer.Option(None, "--rule", help="Rule id, e.g. INV-03."),
-    status: Optional[str] = typer.Option(None, "--status", help=f"One of {', '.join(STATUSES)}."),
-    owner: Optional[str] = typer.Option(None, "--owner", help=f"One of {', '.join(sorted(OWNERS))}."),
+    rule: str | None = typer.Option(None, "--rule", help="Rule id, e.g. INV-03."),
+    status: str | None = typer.Option(None, "--status", help=f"One of {', '.join(STATUSES)}."),
+    owner: str | None = typer.Option(None, "--owner", help=f"One of {', '.join(sorted(OWNERS))}."),
     limit: int = typer.Option(200, min=1, help="Show at most this many."),
 ) -> None:
     """List exceptions, largest amount at risk first within each rule."""

@@ -7,8 +7,8 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from .writers import SYSTEMS, ExtractFile, Window, render
 from .world import World
+from .writers import SYSTEMS, ExtractFile, Window, render
 
 
 def batch_id(ts: datetime) -> str:
@@ -35,7 +35,7 @@ def _write_batch(folder: Path, system: str, bid: str, mode: str, extracted_at: d
     folder.mkdir(parents=True, exist_ok=True)
     entries = []
     for f in files:
-        data = f.text.encode("utf-8")
+        data = f.text if isinstance(f.text, bytes) else f.text.encode("utf-8")
         (folder / f.name).write_bytes(data)
         entries.append({"name": f.name, "object": f.object, "rows": f.rows, "sha256": hashlib.sha256(data).hexdigest()})
     manifest = {"system": system, "batch_id": bid, "mode": mode,

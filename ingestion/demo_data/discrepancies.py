@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import islice
 
 import numpy as np
 
@@ -36,9 +37,17 @@ def _rng(world: World, rule: str) -> np.random.Generator:
     return world.stream("inject-" + rule)
 
 
-def _shuffled(rng: np.random.Generator, items: list) -> list:
-    order = rng.permutation(len(items)).tolist()
-    return [items[i] for i in order]
+def _shuffled(rng: np.random.Generator, items: list):
+    """Items in random order, lazily: a few cheap random draws first, then a full permutation."""
+    seen = set()
+    if len(items) > 64:
+        for i in rng.integers(0, len(items), size=64).tolist():
+            if i not in seen:
+                seen.add(i)
+                yield items[i]
+    for i in rng.permutation(len(items)).tolist():
+        if i not in seen:
+            yield items[i]
 
 
 def _entry_claims(world: World) -> np.ndarray:
@@ -57,9 +66,18 @@ def take_entries(world: World, rng: np.random.Generator, n: int, mask: np.ndarra
     """Unclaimed time-entry rows matching ``mask`` on unclaimed engagements, at most one per engagement."""
     claims = _entry_claims(world)
     eng_free = np.array([not world.is_claimed("eng", e.idx) for e in world.engagements], np.bool_)
-    rows = np.nonzero(mask & ~claims[:len(mask)] & eng_free[world.time["eng"]])[0]
+    engs = world.time["eng"]
+    if len(mask) < len(engs):  # rows appended since the mask was computed are never candidates
+        mask = np.concatenate([mask, np.zeros(len(engs) - len(mask), np.bool_)])
+    rows = np.nonzero(mask & ~claims[:len(mask)] & eng_free[engs])[0]
     picked, seen = [], set()
-    for r in rng.permutation(rows).tolist():
+    if len(rows) == 0:
+        return []
+    # Random draws with replacement, deduplicated in order: cheap on a million rows.
+    draws = rows[rng.integers(0, len(rows), size=min(len(rows) * 4, n * 40 + 200))]
+    if len(rows) <= n * 10:
+        draws = rng.permutation(rows)
+    for r in draws.tolist():
         e = int(world.time["eng"][r])
         if e in seen:
             continue
@@ -82,14 +100,20 @@ def ages(world: World) -> np.ndarray:
     return day_index(world.as_of) - world.time["day"]
 
 
-def take_customers(world: World, rng: np.random.Generator, n: int, pred=lambda c: True) -> list[Customer]:
+def take_customers(world: World, rng: np.random.Generator, n: int, pred=None) -> list[Customer]:
+    """Untouched customers; without a predicate, new ones are signed up when the book runs out."""
     out = []
     for c in _shuffled(rng, world.customers):
         if len(out) == n:
             break
-        if not world.is_claimed("customer", c.idx) and c.erp is not None and c.billing is not None and pred(c):
+        if (not world.is_claimed("customer", c.idx) and c.erp is not None and c.billing is not None
+                and (pred is None or pred(c))):
             world.claim("customer", c.idx)
             out.append(c)
+    while pred is None and len(out) < n:
+        c = world.add_customer(rng, created=world.as_of - timedelta(days=200))
+        world.claim("customer", c.idx)
+        out.append(c)
     return out
 
 
@@ -128,7 +152,9 @@ def is_fully_paid(world: World, inv: Invoice) -> bool:
 
 def take_open_invoices(world: World, rng: np.random.Generator, n: int) -> list[Invoice]:
     """Open, unpaid, uncredited invoices; ad-hoc ones are raised when the month-end runs are too few."""
-    out = take_invoices(world, rng, n, lambda i: is_open_unpaid(i) and i.currency != "JPY")
+    # Finalised three weeks ago or more: injected payments and credits come after it (from D-20 on).
+    out = take_invoices(world, rng, n, lambda i: is_open_unpaid(i) and i.currency != "JPY"
+                        and i.finalized < at(world.as_of - timedelta(days=21), 0))
     while len(out) < n:
         eng = host_engagement(world, rng)
         out.append(adhoc_invoice(world, eng, world.as_of - timedelta(days=20)))
@@ -223,9 +249,14 @@ def unb_01(world: World, rate: float) -> None:
     age = ages(world)
     buckets = [(age > 30) & (age <= 60), (age > 60) & (age <= 90), age > 90]
     plan = clause_plan(world, rate, ["31-60", "61-90", "90+"])
-    for i, bucket in enumerate(("31-60", "61-90", "90+")):
+    for i, (bucket, fallback_age) in enumerate((("31-60", 45), ("61-90", 75), ("90+", 91))):
         n = plan.count(bucket)
-        for row in take_entries(world, rng, n, base & buckets[i]):
+        rows = take_entries(world, rng, n, base & buckets[i])
+        day = world.as_of - timedelta(days=fallback_age)
+        host = _tm_engagement_on(world, day)
+        while len(rows) < n and host is not None:  # short histories: log the old time explicitly
+            rows.append(add_entry(world, host, host.team[0], day))
+        for row in rows:
             te["skip_bill"][row] = True
             world.finding("UNB-01", "psa_time_entry", entry_id(world, row), f"approved, never invoiced ({bucket})")
     for row in take_entries(world, rng, 2, base & (age == 31)):
@@ -272,7 +303,7 @@ def unb_04(world: World, rate: float) -> None:
     pool = [r for r in world.expenses if r.data["billable"] and r.final()["approval_status"] == "approved"
             and not world.is_claimed("eng", r.data["engagement"])]
     old = [r for r in pool if (world.as_of - r.data["spent_date"]).days > 31]
-    for r in _shuffled(rng, old)[:count(world, rate)]:
+    for r in list(islice(_shuffled(rng, old), count(world, rate))):
         r.set(skip_bill=True)
         world.claim("expense", r.data["id"])
         world.finding("UNB-04", "psa_expense", r.data["id"], "approved billable expense never invoiced")
@@ -284,6 +315,14 @@ def unb_04(world: World, rate: float) -> None:
             rec.set(skip_bill=True)
             world.claim("expense", rec.data["id"])
             world.near_miss("UNB-04", "psa_expense", rec.data["id"], "uninvoiced, exactly 30 days old")
+
+
+def _tm_engagement_on(world: World, day: date) -> Engagement | None:
+    """Any T&M engagement running on ``day`` (old time on it touches no other rule)."""
+    running = [e for e in world.engagements if not e.fixed_fee and e.project is not None and e.start <= day <= e.end
+               and not world.is_claimed("docs", e.customer.idx)]
+    free = [e for e in running if not world.is_claimed("eng", e.idx)]
+    return (free or running or [None])[0]
 
 
 def _active_tm_engagement(world: World, rng: np.random.Generator, day: date) -> Engagement | None:
@@ -312,9 +351,9 @@ def acc_01(world: World, rate: float) -> None:
         c = fresh_customer(world, rng, with_erp=False)
         world.finding("ACC-01", "crm_account", c.account_id, "won deal, no ERP customer (job exists, customer purged)")
     c = fresh_customer(world, rng, with_erp=False, with_billing=False, close_days_ago=2, with_job=False)
-    for rule in ("ACC-01", "ACC-02", "BOOK-02"):
-        world.near_miss(rule, "crm_account" if rule != "BOOK-02" else "crm_opportunity",
-                        c.account_id if rule != "BOOK-02" else c.engagements[0].opp_id, "deal closed exactly G days ago")
+    world.near_miss("ACC-01", "crm_account", c.account_id, "deal closed exactly G days ago")
+    world.near_miss("ACC-02", "crm_account", c.account_id, "deal closed exactly G days ago")
+    world.near_miss("BOOK-02", "crm_opportunity", c.engagements[0].opp_id, "deal closed exactly G days ago")
     c = fresh_customer(world, rng)
     c.erp.change(at(world.as_of - timedelta(days=20), 9), isinactive=True)
     world.near_miss("ACC-01", "crm_account", c.account_id, "ERP customer exists but is inactive")
@@ -398,7 +437,7 @@ def acc_03(world: World, rate: float) -> None:
         world.near_miss("ACC-03", "crm_account", c.account_id, f"name written as {variant!r}")
     accented = [c for c in world.customers if any(ch in c.name for ch in "üäé") and not
                 world.is_claimed("customer", c.idx) and c.erp is not None and c.billing is not None][:1]
-    for c in accented:
+    for c in list(accented):
         world.claim("customer", c.idx)
         c.billing.set(name=_name_variant(c.name, 2))
         world.near_miss("ACC-03", "crm_account", c.account_id, "billing name without accents")
@@ -881,7 +920,7 @@ def book_01(world: World, rate: float) -> None:
     plan = clause_plan(world, rate, ["nte", "fixed_fee"])
     for clause in plan + ["near"]:
         ff = clause == "fixed_fee"
-        eng = take_engagement(world, rng, lambda e: e.fixed_fee == ff and billed_subtotal(e) > 0)
+        eng = take_engagement(world, rng, lambda e, ff=ff: e.fixed_fee == ff and billed_subtotal(e) > 0)
         if eng is None:
             continue
         eng.nte_fixed = True

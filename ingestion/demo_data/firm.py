@@ -15,21 +15,25 @@ def build_firm(world: World) -> None:
     world.build_users(max(12, round(world.n_customers * 1.6)))
     rng = world.stream("customers")
     window = (world.as_of - world.start).days
-    for _ in range(world.n_customers):
+    for n in range(world.n_customers):
         customer = world.add_customer(rng)
         n_eng = 1 + int(rng.random() < 0.4) + int(rng.random() < 0.1)
-        for _ in range(n_eng):
+        for k in range(n_eng):
             start = world.start + timedelta(days=int(rng.random() * 0.75 * window))
+            if n == 0 and k == 0:
+                start = world.start  # someone has worked since the first day (old-time cases need it)
             start = min(start, world.as_of - timedelta(days=35))
             duration = max(45, int(rng.uniform(0.25, 0.9) * window))
             end = start + timedelta(days=duration)
-            fixed_fee = bool(rng.random() < 0.3)
+            fixed_fee = bool(rng.random() < 0.3) and not (n == 0 and k == 0)
             rate_change = None
-            if not fixed_fee and duration >= 100 and rng.random() < 0.35:
-                first = add_months(date(start.year, start.month, 1), 2)
-                last = min(end, world.as_of) - timedelta(days=30)
+            if not fixed_fee and (rng.random() < 0.35 or (n == 0 and k == 0)):
+                first = add_months(date(start.year, start.month, 1), 1)
+                if first < start + timedelta(days=15):
+                    first = add_months(first, 1)
+                last = min(end, world.as_of) - timedelta(days=20)
                 if first <= last:
-                    months = max(0, (last.year - first.year) * 12 + last.month - first.month)
+                    months = (last.year - first.year) * 12 + last.month - first.month
                     rate_change = add_months(first, int(rng.integers(0, months + 1)))
             world.add_engagement(customer, rng, fixed_fee=fixed_fee, start=start, end=end, rate_change=rate_change)
         if rng.random() < 0.3:

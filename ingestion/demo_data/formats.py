@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Iterable
@@ -59,29 +60,28 @@ def epoch_s(ts: datetime | None) -> int | None:
     return int((ts - datetime(1970, 1, 1)).total_seconds())
 
 
+_NUMBER = "\u0001"  # marks a Decimal's text inside the encoded JSON; stripped with its quotes
+_NUMBER_RE = re.compile('"\\\\u0001([-0-9.E+]+)"')
+
+
+def _prep(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return _NUMBER + format(v, "f")
+    if isinstance(v, datetime):
+        return iso_z(v)
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, dict):
+        return {k: _prep(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_prep(x) for x in v]
+    return v
+
+
 def js(v: Any) -> str:
     """Compact JSON with Decimals written as exact numbers (never through float)."""
-    if v is None:
-        return "null"
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, Decimal):
-        return format(v, "f")
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, datetime):
-        return '"' + iso_z(v) + '"'
-    if isinstance(v, date):
-        return '"' + v.isoformat() + '"'
-    if isinstance(v, dict):
-        return "{" + ",".join(json.dumps(k) + ":" + js(x) for k, x in v.items()) + "}"
-    if isinstance(v, (list, tuple)):
-        return "[" + ",".join(js(x) for x in v) + "]"
-    raise TypeError(f"cannot write {type(v).__name__} as JSON")
+    text = json.dumps(_prep(v), ensure_ascii=False, separators=(",", ":"))
+    return _NUMBER_RE.sub(r"\1", text) if "\\u0001" in text else text
 
 
 def csv_text(header: list[str], rows: Iterable[list[str]]) -> tuple[str, int]:

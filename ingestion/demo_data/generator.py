@@ -33,6 +33,8 @@ def build_world(*, customers: int = 300, months: int = 12, seed: int = 42, discr
     build_billing(world)
     discrepancies.inject_after_billing(world, discrepancy_rate)
     story.finish(world)
+    for inv in world.invoices:
+        inv.freeze()
     return world
 
 

@@ -41,14 +41,26 @@ class SalesforceIds:
 class StripeIds:
     """Random-looking Stripe ids drawn from the seeded generator (unique by construction)."""
 
+    _CHUNK = 1 << 20
+
     def __init__(self, rng: np.random.Generator) -> None:
         self._rng = rng
         self._seen: set[str] = set()
+        self._buf = ""
+        self._pos = 0
+
+    def _chars(self, width: int) -> str:
+        if self._pos + width > len(self._buf):
+            alphabet = np.array(list(_B62))
+            self._buf = "".join(alphabet[self._rng.integers(0, 62, size=self._CHUNK)].tolist())
+            self._pos = 0
+        out = self._buf[self._pos:self._pos + width]
+        self._pos += width
+        return out
 
     def new(self, prefix: str, width: int = 24) -> str:
         while True:
-            digits = self._rng.integers(0, 62, size=width)
-            value = prefix + "_" + "".join(_B62[d] for d in digits)
+            value = prefix + "_" + self._chars(width)
             if value not in self._seen:
                 self._seen.add(value)
                 return value

@@ -17,7 +17,7 @@ import numpy as np
 
 from .reference import CURRENCIES, ROLES
 from .timesheets import APPROVED, NEVER, epoch, month_number
-from .world import Customer, Engagement, World, at, day_index, from_day_index, month_end, round_minor
+from .world import Customer, Engagement, World, at, day_index, month_end, round_minor
 
 
 @dataclass
@@ -36,7 +36,10 @@ class Line:
 
     @property
     def amount(self) -> int:
-        return round_minor(self.qty * self.unit_minor)
+        key = (self.qty, self.unit_minor)
+        if getattr(self, "_key", None) != key:  # lines are edited by injections; cache per value
+            self._key, self._amount = key, round_minor(self.qty * self.unit_minor)
+        return self._amount
 
 
 @dataclass
@@ -107,12 +110,23 @@ class Invoice:
     def exponent(self) -> int:
         return CURRENCIES[self.currency].exponent
 
+    _frozen: tuple[int, int] | None = None
+
+    def freeze(self) -> None:
+        """Fix the amounts once every injection is done (writers ask for them many times)."""
+        self._frozen = None
+        self._frozen = (self.subtotal, self.tax)
+
     @property
     def subtotal(self) -> int:
+        if self._frozen is not None:
+            return self._frozen[0]
         return sum(line.amount for line in self.lines)
 
     @property
     def tax(self) -> int:
+        if self._frozen is not None:
+            return self._frozen[1]
         return round_minor(self.subtotal * self.tax_rate)
 
     @property
@@ -382,6 +396,11 @@ def _void_and_reissue(world: World, rng: np.random.Generator) -> None:
     count = max(2, round(len(candidates) * 0.02))
     picks = sorted(rng.choice(len(candidates), size=min(count, len(candidates)), replace=False).tolist())
     te = world.time
+    expenses_on: dict[int, list] = {}
+    for rec in world.expenses:
+        ref = rec.final()["invoice"]
+        if ref is not None:
+            expenses_on.setdefault(ref, []).append(rec)
     for i in picks:
         old = candidates[i]
         old.void_ts = at(old.finalized.date() + timedelta(days=int(rng.integers(2, 7))), 15)
@@ -393,9 +412,8 @@ def _void_and_reissue(world: World, rng: np.random.Generator) -> None:
         moved = te["inv"] == old.ref_idx
         te["inv"][moved] = new.ref_idx
         te["billed_ts"][moved] = epoch(new.finalized)
-        for rec in world.expenses:
-            if rec.final()["invoice"] == old.ref_idx:
-                rec.set(invoice=new.ref_idx)
+        for rec in expenses_on.get(old.ref_idx, []):
+            rec.set(invoice=new.ref_idx)
 
 
 def _settle(world: World, rng: np.random.Generator) -> None:

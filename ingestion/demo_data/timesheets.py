@@ -36,22 +36,27 @@ class TimeEntries:
 
     def __init__(self, cols: dict[str, np.ndarray]) -> None:
         self.cols = cols
+        self._pending: list[dict] = []  # appended rows, concatenated on the next column read
+        self._next_id = int(cols["id"].max()) + 1 if len(cols["id"]) else 1
 
     def __len__(self) -> int:
-        return len(self.cols["id"])
+        return len(self.cols["id"]) + len(self._pending)
 
     def __getitem__(self, name: str) -> np.ndarray:
+        if self._pending:
+            extra = {k: np.array([row[k] for row in self._pending], dtype=dt) for k, dt in _COLUMNS.items()}
+            self.cols = {k: np.concatenate([self.cols[k], extra[k]]) for k in _COLUMNS}
+            self._pending = []
         return self.cols[name]
 
     def append(self, **values) -> int:
         """Add one entry (an injected case); returns its row index."""
-        next_id = int(self.cols["id"].max()) + 1 if len(self) else 1
-        defaults = {"id": next_id, "rate": -1, "status": APPROVED, "sub_ts": NEVER, "appr_ts": NEVER, "inv": -1,
-                    "billed_ts": NEVER, "is_billed": False, "ua_active": True, "task": TASK_CONSULTING,
-                    "skip_bill": True, "billable": True}
-        defaults.update(values)
-        for name, dtype in _COLUMNS.items():
-            self.cols[name] = np.append(self.cols[name], np.array([defaults[name]], dtype=dtype))
+        row = {"id": self._next_id, "rate": -1, "status": APPROVED, "sub_ts": NEVER, "appr_ts": NEVER, "inv": -1,
+               "billed_ts": NEVER, "is_billed": False, "ua_active": True, "task": TASK_CONSULTING,
+               "skip_bill": True, "billable": True}
+        row.update(values)
+        self._next_id += 1
+        self._pending.append(row)
         return len(self) - 1
 
 

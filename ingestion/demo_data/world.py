@@ -18,14 +18,26 @@ import numpy as np
 
 from .ids import Counter, SalesforceIds, StripeIds
 from .records import Rec
-from .reference import (CURRENCIES, ENTITIES, ENTITY_WEIGHTS, LEGAL_SUFFIXES, NAME_FIRST, NAME_SECOND,
-                        ROLES, TAX_ID_TYPES, Entity, Role)
+from .reference import (
+    CURRENCIES,
+    ENTITIES,
+    ENTITY_WEIGHTS,
+    LEGAL_SUFFIXES,
+    NAME_FIRST,
+    NAME_SECOND,
+    ROLES,
+    TAX_ID_TYPES,
+    Entity,
+    Role,
+)
 
 if TYPE_CHECKING:
     from .invoicing import Invoice
     from .timesheets import TimeEntries
 
 EPOCH = date(1970, 1, 1)
+PROJECT_KINDS = ("Transformation", "Strategy Review", "Data Platform", "Operating Model", "Cost Program",
+                 "ERP Rollout")
 
 
 def at(d: date, hour: int = 0, minute: int = 0) -> datetime:
@@ -217,7 +229,7 @@ class World:
     @property
     def cutoff(self) -> datetime:
         """Nothing may happen after the newest extraction."""
-        return self.batch_times[-1] - timedelta(minutes=30)
+        return at(self.as_of, 1, 30)
 
     def clamp(self, ts: datetime) -> datetime:
         return min(ts, self.cutoff)
@@ -325,7 +337,7 @@ class World:
         cur = CURRENCIES[currency]
         if team is None:
             team = self.pick_team(rng)
-        name = f"{customer.name.split(' ')[0]} {('Transformation', 'Strategy Review', 'Data Platform', 'Operating Model', 'Cost Program', 'ERP Rollout')[idx % 6]}"
+        name = f"{customer.name.split(' ')[0]} {PROJECT_KINDS[idx % len(PROJECT_KINDS)]}"
         close_ts = at(close_date, 16, int(rng.integers(0, 60)))
         opp = Rec({
             "Id": self.sf.new("006"), "AccountId": customer.account_id, "Name": f"{name} {start.year}",
@@ -404,10 +416,13 @@ class World:
         return self.assignments[key]
 
     def pick_team(self, rng: np.random.Generator) -> list[int]:
-        by_role: dict[str, list[int]] = {}
-        for u in self.users:
-            by_role.setdefault(u.role.name, []).append(u.idx)
-        lead_pool = by_role["Senior Consultant"] + by_role["Partner"]
+        by_role = getattr(self, "_users_by_role", None)
+        if by_role is None:
+            lists: dict[str, list[int]] = {}
+            for u in self.users:
+                lists.setdefault(u.role.name, []).append(u.idx)
+            by_role = self._users_by_role = {k: np.array(v) for k, v in lists.items()}
+        lead_pool = np.concatenate([by_role["Senior Consultant"], by_role["Partner"]])
         team = [int(rng.choice(lead_pool))]
         for _ in range(int(rng.integers(1, 4))):
             pool = by_role[("Consultant", "Analyst", "Consultant", "Senior Consultant")[int(rng.integers(4))]]

@@ -7,12 +7,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import numpy as np
+import polars as pl
+import pyarrow as pa
 
-from .formats import csv_text, epoch_s, iso_z, js, ns_amount, ns_value, sf_value
+from .formats import csv_text, epoch_s, js, ns_amount, ns_value, sf_value
 from .invoicing import Invoice
 from .records import Rec
 from .reference import CURRENCIES, ENTITIES, EXPENSE_CATEGORIES, TASKS
-from .timesheets import APPROVED, NEVER, STATUS_NAMES, SUBMITTED, epoch
+from .timesheets import APPROVED, STATUS_NAMES, SUBMITTED, epoch
 from .world import World
 
 SYSTEMS = ("crm", "psa", "erp", "billing")
@@ -39,7 +41,7 @@ class Window:
 class ExtractFile:
     name: str
     object: str
-    text: str
+    text: str | bytes
     rows: int
 
 
@@ -160,7 +162,7 @@ def _psa(world: World, window: Window) -> list[ExtractFile]:
         _jsonl("projects.jsonl", "projects", projects),
         _jsonl("users.jsonl", "users", users),
         _jsonl("user_assignments.jsonl", "user_assignments", assignments),
-        _jsonl("time_entries.jsonl", "time_entries", _time_entry_lines(world, window, client_names)),
+        _time_entries_file(world, window, client_names),
         _jsonl("expenses.jsonl", "expenses", expenses),
     ]
 
@@ -169,11 +171,16 @@ _NOTES = ("Client delivery work", "Workshop preparation and facilitation", "Proj
           "Internal knowledge sharing")
 
 
-def _iso_array(seconds: np.ndarray) -> np.ndarray:
-    return np.char.add(np.datetime_as_string(seconds.astype("datetime64[s]"), unit="s"), "Z")
+def _iso_series(seconds: np.ndarray) -> pl.Series:
+    return pl.from_epoch(pl.Series(seconds.astype(np.int64)), time_unit="s").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _time_entry_lines(world: World, window: Window, client_names: dict[int, str]) -> list[str]:
+def _lookup(values: list[str], idx: np.ndarray) -> pl.Series:
+    return pl.Series(values, dtype=pl.String).gather(pl.Series(idx.astype(np.int64)))
+
+
+def _time_entries_file(world: World, window: Window, client_names: dict[int, str]) -> ExtractFile:
+    """Vectorised: a million entries must render in seconds, so lines are assembled by polars."""
     te = world.time
     hi, lo = epoch(window.hi), epoch(window.lo)
     created, sub, appr, billed = te["created"], te["sub_ts"], te["appr_ts"], te["billed_ts"]
@@ -185,69 +192,90 @@ def _time_entry_lines(world: World, window: Window, client_names: dict[int, str]
             mask |= (col > lo) & (col <= hi)
     rows = np.nonzero(mask)[0]
     if len(rows) == 0:
-        return []
+        return ExtractFile("time_entries.jsonl", "time_entries", b"", 0)
+    eng, user = te["eng"][rows].astype(np.int64), te["user"][rows].astype(np.int64)
     status = np.where(appr[rows] <= hi, APPROVED, np.where(sub[rows] <= hi, SUBMITTED, 0))
-    is_billed_now = billed[rows] <= hi
+    billed_now = billed[rows] <= hi
+    billed_flag = billed_now & te["is_billed"][rows]
+    locked = (status == APPROVED) | billed_flag
     updated = created[rows].copy()
     for col in (sub, appr, billed):
         c = col[rows]
         updated = np.maximum(updated, np.where(c <= hi, c, 0))
-    created_s = _iso_array(created[rows]).tolist()
-    updated_s = _iso_array(updated).tolist()
-    day_s = np.datetime_as_string(te["day"][rows].astype("datetime64[D]")).tolist()
+    inv = np.where(billed_now & (te["inv"][rows] >= 0), te["inv"][rows] + 1, 0)
 
-    users = [js({"id": u.id, "name": u.name}) for u in world.users]
-    cost = [js(u.cost) for u in world.users]
-    exps = [CURRENCIES[e.currency].exponent for e in world.engagements]
+    day = te["day"][rows].astype(np.int64)
+    d0 = int(day.min())
+    day_text = np.datetime_as_string(np.arange(d0, int(day.max()) + 1).astype("datetime64[D]")).tolist()
+    exps = np.array([CURRENCIES[e.currency].exponent for e in world.engagements], np.int64)
+    rate = te["rate"][rows].astype(np.int64)
+    rate_key = np.where(rate < 0, -1, rate * 8 + exps[eng])
+    rate_uniq, rate_inv = np.unique(rate_key, return_inverse=True)
+    rate_text = ["null" if k < 0 else format(_minor_number(k // 8, k % 8), "f") for k in rate_uniq.tolist()]
+    hq_uniq, hq_inv = np.unique(te["hq"][rows], return_inverse=True)
+    hq_text = [format(Decimal(int(h)) / 4, "f") for h in hq_uniq.tolist()]
+    n_users = len(world.users)
+    # One lookup per (engagement, user, assignment state): everything nested about who and where.
+    who_key = (eng * n_users + user) * 2 + te["ua_active"][rows].astype(np.int64)
+    who_uniq, who_inv = np.unique(who_key, return_inverse=True)
     clients = [js({"id": e.customer.client_id, "name": client_names.get(e.customer.idx, e.customer.name),
                    "currency": e.customer.client.at(window.hi)["currency"]}) for e in world.engagements]
     projects = [js({"id": e.project_id, "name": e.project.data["name"], "code": e.code})
                 if e.project is not None else "null" for e in world.engagements]
-    tasks = [js({"id": tid, "name": name}) for tid, name in TASKS]
-    notes = [js(n) for n in _NOTES]
-    statuses = [js(s) for s in STATUS_NAMES]
-    refs = [js({"id": i, "number": n}) for i, n in world.invoice_refs]
-    ua_frag = {}
-    for (eng_idx, user_idx), rec in world.assignments.items():
-        d = rec.final()
-        for active in (True, False):
-            ua_frag[(eng_idx, user_idx, active)] = (
-                f'{{"id":{d["id"]},"is_active":{"true" if active else "false"},"hourly_rate":{js(d["hourly_rate"])}}}')
-    hours_cache: dict[int, str] = {}
-    rate_cache: dict[tuple[int, int], str] = {}
-    out = []
-    col = {k: te[k][rows].tolist() for k in ("id", "eng", "user", "hq", "billable", "rate", "inv", "ua_active",
-                                              "task")}
-    status_l, billed_l = status.tolist(), is_billed_now.tolist()
-    is_billed_col = te["is_billed"][rows].tolist()
-    for i in range(len(rows)):
-        e, u, hq = col["eng"][i], col["user"][i], col["hq"][i]
-        h = hours_cache.get(hq)
-        if h is None:
-            h = hours_cache[hq] = format(Decimal(hq) / 4, "f")
-        r = col["rate"][i]
-        if r < 0:
-            rate = "null"
+    who_text = []
+    for k in who_uniq.tolist():
+        e_idx, u_idx = k // 2 // n_users, k // 2 % n_users
+        d = world.assignments[(e_idx, u_idx)].final()
+        u = world.users[u_idx]
+        who_text.append(
+            f',"cost_rate":{js(u.cost)},"user":{js({"id": u.id, "name": u.name})},"client":{clients[e_idx]},'
+            f'"project":{projects[e_idx]}')
+        who_text[-1] += (f',"user_assignment":{{"id":{d["id"]},"is_active":{"true" if k % 2 else "false"},'
+                         f'"hourly_rate":{js(d["hourly_rate"])}}}')
+    # Flags and approval status in one small lookup.
+    flags = ((locked.astype(np.int64) * 2 + billed_flag) * 3 + status) * 2 + te["billable"][rows]
+    flag_text = []
+    for k in range(24):
+        b, rest = k % 2, k // 2
+        st, rest = rest % 3, rest // 3
+        bi, lk = rest % 2, rest // 2
+        flag_text.append(f',"is_locked":{"true" if lk else "false"},"is_billed":{"true" if bi else "false"},'
+                         f'"is_running":false,"approval_status":{js(STATUS_NAMES[st])},'
+                         f'"billable":{"true" if b else "false"}')
+    task = te["task"][rows].astype(np.int64)
+    task_text = [f',"notes":{js(n)}' for n in _NOTES]
+    task_obj = [f',"task":{js({"id": tid, "name": name})}' for tid, name in TASKS]
+    hours_text = [f',"hours":{h},"rounded_hours":{h}' for h in hq_text]
+    parts = [
+        pl.lit('{"id":'), pl.Series(te["id"][rows]).cast(pl.String),
+        pl.lit(',"spent_date":"'), _lookup(day_text, day - d0), pl.lit('"'),
+        _lookup(hours_text, hq_inv), _lookup(task_text, task), _lookup(flag_text, flags),
+        pl.lit(',"billable_rate":'), _lookup(rate_text, rate_inv),
+        _lookup(who_text, who_inv), _lookup(task_obj, task),
+        pl.lit(',"invoice":'), _lookup(["null"] + [js({"id": i, "number": n}) for i, n in world.invoice_refs], inv),
+        pl.lit(',"created_at":"'), _iso_series(created[rows]),
+        pl.lit('","updated_at":"'), _iso_series(updated), pl.lit('"}\n'),
+    ]
+    series = [x for x in parts if isinstance(x, pl.Series)]
+    frame = pl.DataFrame({f"c{i}": x for i, x in enumerate(series)})
+    exprs, k = [], 0
+    for x in parts:
+        if isinstance(x, pl.Series):
+            exprs.append(pl.col(f"c{k}"))
+            k += 1
         else:
-            key = (r, exps[e])
-            rate = rate_cache.get(key)
-            if rate is None:
-                rate = rate_cache[key] = format(_minor_number(r, exps[e]), "f")
-        billed_now = billed_l[i]
-        inv = col["inv"][i]
-        invoice = refs[inv] if billed_now and inv >= 0 else "null"
-        billed_flag = "true" if (billed_now and is_billed_col[i]) else "false"
-        st = status_l[i]
-        locked = "true" if (st == APPROVED or billed_flag == "true") else "false"
-        task = col["task"][i]
-        out.append(
-            f'{{"id":{col["id"][i]},"spent_date":"{day_s[i]}","hours":{h},"rounded_hours":{h},'
-            f'"notes":{notes[task]},"is_locked":{locked},"is_billed":{billed_flag},"is_running":false,'
-            f'"approval_status":{statuses[st]},"billable":{"true" if col["billable"][i] else "false"},'
-            f'"billable_rate":{rate},"cost_rate":{cost[u]},"user":{users[u]},"client":{clients[e]},'
-            f'"project":{projects[e]},"task":{tasks[task]},"user_assignment":{ua_frag[(e, u, col["ua_active"][i])]},'
-            f'"invoice":{invoice},"created_at":"{created_s[i]}","updated_at":"{updated_s[i]}"}}')
-    return out
+            exprs.append(x)
+    lines = frame.select(pl.concat_str(exprs).alias("line"))["line"]
+    return ExtractFile("time_entries.jsonl", "time_entries", _contiguous_bytes(lines), len(rows))
+
+
+def _contiguous_bytes(lines: pl.Series) -> bytes:
+    """All strings of a polars column back to back, straight from its Arrow value buffer."""
+    arr = lines.to_arrow(compat_level=pl.CompatLevel.oldest()).cast(pa.large_string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + len(arr) + 1]
+    return arr.buffers()[2].to_pybytes()[int(offsets[0]):int(offsets[-1])]
 
 
 # -- erp ------------------------------------------------------------------------------------
@@ -362,8 +390,9 @@ def _billing(world: World, window: Window) -> list[ExtractFile]:
     for inv in sorted(world.invoices, key=lambda i: i.id):
         if not inv.billing_present:
             continue
-        if window.wants(inv.created, inv.billing_events()):
-            invoices.append(js(_invoice_doc(inv, inv.billing_state(t))))
+        state = inv.billing_state(t)
+        if state is not None and window.wants(inv.created, inv.billing_events()):
+            invoices.append(js(_invoice_doc(inv, state)))
         cur = inv.currency.lower()
         for p in inv.payments:
             if p.charge_id and window.wants(p.ts, [p.ts]):

@@ -6,6 +6,7 @@ the graph runs landing -> raw -> staging -> marts -> recon.findings -> ledger.""
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -17,9 +18,14 @@ from orchestration.transform.project import dbt_project
 from q2c.reconciliation_config import load_recon_config
 from q2c.settings import get_settings
 
-# A fixed target folder (not dagster-dbt's unique one per invocation): partial parsing keeps
-# working, nothing accumulates, and the runner reads run_results.json from a known place.
-NIGHTLY_TARGET = "target/nightly"
+
+def nightly_target_path() -> Path:
+    """dbt's target folder for the nightly build, beside the warehouse it builds.
+
+    One fixed folder per warehouse (not dagster-dbt's new folder per invocation): partial
+    parsing keeps working, nothing accumulates, and the runner reads run_results.json there.
+    """
+    return get_settings().data_dir / "dbt_target"
 
 _LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "marts", "reconciliation": "reconciliation"}
 
@@ -60,7 +66,7 @@ def q2c_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, wareh
     invocation = dbt.cli(
         ["build", "--vars", json.dumps(dbt_build_vars(as_of))],
         context=context,
-        target_path=dbt_project.project_dir / NIGHTLY_TARGET,
+        target_path=nightly_target_path(),
     )
     yield from invocation.stream()
 

@@ -7,7 +7,7 @@ transaction; anything invalid raises before a single write.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 
@@ -74,7 +74,7 @@ def apply_review_action(
     spec = _ACTIONS[action]
     actor = _require(by, "--by (who takes the action)")
     why = _require(reason, "--reason (why)")
-    at = (now or datetime.now(timezone.utc)).replace(tzinfo=None)
+    at = (now or datetime.now(UTC)).replace(tzinfo=None)
     with transaction(conn):
         exception_id = resolve_exception_id(conn, id_or_prefix)
         status, rule_id, last_seen = conn.execute(

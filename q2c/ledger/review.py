@@ -17,8 +17,6 @@ from q2c.reconciliation_config import Materiality
 from q2c.rule_catalogue import RULES
 
 TOP_N = 20
-# Open and acknowledged exceptions still count against a rule; waived ones stay visible only.
-UNWAIVED_ACTIVE = ("open", "acknowledged")
 
 
 @dataclass
@@ -96,7 +94,7 @@ def findings_markdown(rows: list[dict[str, Any]]) -> str:
 def _fetch_dicts(conn: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> list[dict[str, Any]]:
     cursor = conn.execute(sql, params or {})
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def review_rules(

@@ -12,10 +12,9 @@ an exception's last sighting never moves it backwards.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
-
 import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 import duckdb
 
@@ -218,7 +217,7 @@ def apply_findings(
         "as_of": as_of,
         "actor": NIGHTLY_ACTOR,
         "run_id": run_id,
-        "now": (now or datetime.now(timezone.utc)).replace(tzinfo=None),
+        "now": (now or datetime.now(UTC)).replace(tzinfo=None),
     }
     with transaction(conn):
         _stage_findings(conn, findings_table)

@@ -314,7 +314,10 @@ def evaluate(landing: Path) -> set[tuple[str, str, str, str]]:
             applied_credit[r["previousdoc"]] += dec(r["foreignamount"])
     for inv in invoices.values():
         exp = EXPONENTS.get(inv["currency"].upper(), 2)
-        major = lambda v: Decimal(v).scaleb(-exp)  # noqa: E731
+
+        def major(v: int, exp: int = exp) -> Decimal:
+            return Decimal(v).scaleb(-exp)
+
         status = inv["status"]
         twin = erp_inv_by_ext.get(inv["id"])
         st = inv["status_transitions"]
@@ -325,7 +328,8 @@ def evaluate(landing: Path) -> set[tuple[str, str, str, str]]:
             e_total, e_paid, e_unpaid = (dec(twin[k]) for k in ("foreigntotal", "foreignamountpaid",
                                                                  "foreignamountunpaid"))
             e_open = twin["voided"] != "T" and twin["status"] != "V" and e_unpaid > 0
-            if not agree(major(inv["total"]), e_total) or currency_code[twin["currency"]].upper() != inv["currency"].upper():
+            same_currency = currency_code[twin["currency"]].upper() == inv["currency"].upper()
+            if not agree(major(inv["total"]), e_total) or not same_currency:
                 flag("INV-03", "billing_invoice", inv["id"])
             if status == "paid" and (twin["status"] == "A" or e_unpaid > 0) and (
                     as_of - epoch_date(st["paid_at"])).days > G:

@@ -14,7 +14,7 @@ D1, D2, D3, D4 = date(2026, 3, 1), date(2026, 3, 2), date(2026, 3, 3), date(2026
 def _exceptions(wh) -> dict[str, dict]:
     cur = wh.conn.execute("SELECT * FROM recon.exceptions")
     names = [d[0] for d in cur.description]
-    return {row[0]: dict(zip(names, row)) for row in cur.fetchall()}
+    return {row[0]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}
 
 
 def _events(wh) -> list[tuple]:

@@ -40,7 +40,7 @@ final as (
         period_start_date,
         psa_project_code,
         role_name,
-        cast(currency_exponent as integer) as currency_exponent,
+        cast(currency_exponent as {{ dbt.type_bigint() }}) as currency_exponent,
         _source_load_id
     from lines
 )

@@ -28,8 +28,8 @@ final as (
         accounts.last_modified_at,
         case when mapped.erp_customer_candidates = 1 then mapped.any_erp_customer_id end as erp_customer_id,
         case when mapped.billing_customer_candidates = 1 then mapped.any_billing_customer_id end as billing_customer_id,
-        cast(coalesce(mapped.erp_customer_candidates, 0) as integer) as erp_customer_candidates,
-        cast(coalesce(mapped.billing_customer_candidates, 0) as integer) as billing_customer_candidates
+        cast(coalesce(mapped.erp_customer_candidates, 0) as {{ dbt.type_bigint() }}) as erp_customer_candidates,
+        cast(coalesce(mapped.billing_customer_candidates, 0) as {{ dbt.type_bigint() }}) as billing_customer_candidates
     from accounts
     left join mapped
         on accounts.crm_account_id = mapped.crm_account_id

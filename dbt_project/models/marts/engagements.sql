@@ -29,9 +29,9 @@ final as (
         has_opportunity,
         has_psa_project,
         has_erp_job,
-        cast(opportunity_count as integer) as opportunity_count,
-        cast(psa_project_count as integer) as psa_project_count,
-        cast(erp_job_count as integer) as erp_job_count
+        cast(opportunity_count as {{ dbt.type_bigint() }}) as opportunity_count,
+        cast(psa_project_count as {{ dbt.type_bigint() }}) as psa_project_count,
+        cast(erp_job_count as {{ dbt.type_bigint() }}) as erp_job_count
     from engagements
 )
 

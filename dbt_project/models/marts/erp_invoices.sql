@@ -36,7 +36,7 @@ final as (
         cast(coalesce(lines.lines_total, 0) as {{ money_type() }}) as lines_total,
         cast(coalesce(applications.credit_memo_applied, 0) as {{ money_type() }}) as credit_memo_applied,
         cast(coalesce(applications.payment_applied, 0) as {{ money_type() }}) as payment_applied,
-        cast(coalesce(lines.line_count, 0) as integer) as line_count
+        cast(coalesce(lines.line_count, 0) as {{ dbt.type_bigint() }}) as line_count
     from invoices
     left join lines
         on invoices.erp_transaction_id = lines.erp_transaction_id

@@ -8,7 +8,7 @@ renamed as (
     select
         id as erp_transaction_line_id,
         "transaction" as erp_transaction_id,
-        cast(linesequencenumber as integer) as line_sequence,
+        cast(linesequencenumber as {{ dbt.type_bigint() }}) as line_sequence,
         coalesce({{ to_boolean('mainline') }}, false) as is_main_line,
         coalesce({{ to_boolean('taxline') }}, false) as is_tax_line,
         item,

@@ -9,7 +9,7 @@ renamed as (
         {{ to_id('id') }} as expense_id,
         {{ dbt.cast('spent_date', 'date') }} as spent_date,
         {{ to_money('total_cost') }} as total_cost,
-        {{ dbt.cast('units', hours_type()) }} as units,
+        {{ dbt.cast('units', money_type()) }} as units,
         notes,
         billable as is_billable,
         is_billed,
