@@ -8,6 +8,7 @@ here are committed by dlt together with the load package that carries the rows.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import weakref
@@ -26,6 +27,27 @@ from ingestion.validation import FileValidation, quarantine_rows, validate_file
 
 CHUNK_ROWS = 100_000
 SCRATCH_MEMORY_LIMIT = "2GB"
+
+
+SCRATCH_PREFIX = "q2c_landing_"
+
+
+def remove_abandoned_scratch() -> list[Path]:
+    """Scratch folders of landing runs whose process was killed (a parsed batch can be as
+    large as the batch itself); a live process's folders are left alone."""
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*_*_*"):
+        pid = folder.name.removeprefix(SCRATCH_PREFIX).split("_")[1]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+        except PermissionError:  # alive, someone else's
+            pass
+    return removed
 
 
 @dataclass
@@ -48,10 +70,23 @@ class TableOutput:
     replace: bool  # a full batch is among the sources: the raw table is replaced
 
 
+@dataclass(frozen=True)
+class SkipRequest:
+    """An operator's decision to give up on a rejected batch (``q2c batches skip``)."""
+
+    batch_id: str
+    reason: str
+
+
+class SkipRefused(Exception):
+    """The batch cannot be skipped (unknown, or not rejected); nothing was changed."""
+
+
 class LandingRun:
-    def __init__(self, system: str, landing_dir: Path):
+    def __init__(self, system: str, landing_dir: Path, skip: SkipRequest | None = None):
         self.system = system
         self.landing_dir = Path(landing_dir)
+        self.skip = skip  # set: this run only records the skip, it lands nothing
         self.report = LandingReport(system)
         self._prepared = False
         self._tmp: Path | None = None
@@ -62,7 +97,7 @@ class LandingRun:
 
     # -- lifecycle -------------------------------------------------------------------
     def _connect(self) -> duckdb.DuckDBPyConnection:
-        self._tmp = Path(tempfile.mkdtemp(prefix=f"q2c_landing_{self.system}_"))
+        self._tmp = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{self.system}_{os.getpid()}_"))
         # A caller that never calls close() (e.g. an orchestrator running the source
         # itself) still gets the scratch folder removed once the run is garbage.
         weakref.finalize(self, shutil.rmtree, str(self._tmp), True)
@@ -88,6 +123,9 @@ class LandingRun:
         loaded: dict = state.setdefault("batches", {})
         fingerprints: dict = state.setdefault("fingerprints", {})
         logged: dict = state.setdefault("logged", {})
+        if self.skip is not None:
+            self._record_skip(self.skip, loaded, logged)
+            return
 
         complete, incomplete = discover_batches(self.landing_dir, self.system)
         self.report.incomplete_batches = incomplete
@@ -157,6 +195,25 @@ class LandingRun:
             self._log_rows.append(report.log_row())
         for spec in objects(self.system):
             self._plan_object(spec, accepted)
+
+    def _record_skip(self, skip: SkipRequest, loaded: dict, logged: dict) -> None:
+        """Mark a rejected batch skipped in the source state (so later batches of the system
+        are no longer held) and log it; dlt commits both with this run's load package."""
+        previous = logged.get(skip.batch_id, "")
+        if skip.batch_id in loaded:
+            raise SkipRefused(f"{self.system} batch {skip.batch_id} is already "
+                              f"{loaded[skip.batch_id].get('status')}: nothing to skip")
+        if not previous.startswith(f"{REJECTED}:"):
+            state = previous.split(":", 1)[0] or "not known to any landing run"
+            raise SkipRefused(f"{self.system} batch {skip.batch_id} is {state}: only a rejected "
+                              "batch can be skipped")
+        loaded[skip.batch_id] = {"status": SKIPPED, "reason": skip.reason}
+        logged.pop(skip.batch_id, None)
+        rejection = previous.split(":", 1)[1]
+        report = BatchReport(self.system, skip.batch_id, SKIPPED,
+                             reason=f"skipped by operator: {skip.reason} (rejected: {rejection})")
+        self.report.batches.append(report)
+        self._log_rows.append(report.log_row())
 
     def _log_unfinished(self, report: BatchReport, logged: dict) -> None:
         """Rejected/held batches are re-examined every run but logged only when their

@@ -96,17 +96,24 @@ def _safe_file(batch_dir: Path, name: object) -> Path:
         raise BatchRejected(f"{MANIFEST}: file {name!r} is an absolute path")
     if ".." in pure.parts or "\\" in name or len(pure.parts) != 1:
         raise BatchRejected(f"{MANIFEST}: file {name!r} escapes the batch folder")
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise BatchRejected(f"{MANIFEST}: file {name!r} contains a control character")
     path = batch_dir / name
     root = batch_dir.resolve()
-    if path.is_symlink() and root not in path.resolve().parents:
-        raise BatchRejected(f"{MANIFEST}: file {name!r} is a symlink pointing outside the batch folder")
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # dangling, or a loop
+            raise BatchRejected(f"{MANIFEST}: file {name!r} is a broken or looping symlink") from None
+        if root not in target.parents:
+            raise BatchRejected(f"{MANIFEST}: file {name!r} is a symlink pointing outside the batch folder")
     return path
 
 
 def read_manifest(batch_dir: Path, system: str) -> Manifest:
     """Parse and verify a batch's manifest and the checksums of its files."""
     try:
-        raw = json.loads((batch_dir / MANIFEST).read_text(encoding="utf-8"))
+        raw = json.loads(_safe_file(batch_dir, MANIFEST).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BatchRejected(f"{MANIFEST}: unreadable ({exc})") from None
     if not isinstance(raw, dict):

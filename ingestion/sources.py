@@ -17,7 +17,7 @@ import dlt
 from dlt.sources import DltResource, DltSource
 
 from ingestion.catalog import BATCH_LOG, CHILD_PRIMARY_KEYS, QUARANTINE, objects, raw_tables
-from ingestion.landing_run import LandingRun
+from ingestion.landing_run import LandingRun, SkipRequest, remove_abandoned_scratch
 from ingestion.report import LandingReport
 
 _TECH_COLUMNS = {"_q2c_extracted_at": {"data_type": "timestamp", "timezone": False},
@@ -89,10 +89,12 @@ def _resources(system: str, run: LandingRun) -> list[DltResource]:
     return resources
 
 
-def build_source(system: str, landing_dir: Path) -> DltSource:
+def build_source(system: str, landing_dir: Path, skip: SkipRequest | None = None) -> DltSource:
     """A fresh source per call (dlt sources are single-use). The run's LandingReport is
-    available afterwards through :func:`landing_report`."""
-    run = LandingRun(system, Path(landing_dir))
+    available afterwards through :func:`landing_report`. With ``skip``, running the source
+    only records that rejected batch as skipped (see ingestion.batch_admin)."""
+    remove_abandoned_scratch()  # every run, even one that only finishes a pending load
+    run = LandingRun(system, Path(landing_dir), skip)
 
     @dlt.source(name=f"q2c_{system}", max_table_nesting=0, root_key=False)
     def q2c_source() -> list[DltResource]:

@@ -21,7 +21,7 @@ import pyarrow as pa_arrow
 from ingestion.catalog import ChildSpec, ObjectSpec
 from ingestion.contracts import schema_for
 from ingestion.manifest import BatchRejected
-from ingestion.readers import ERR_SEP, ParsedFile, ident
+from ingestion.readers import ERR_SEP, ParsedFile, ident, sql_str
 
 CHUNK_ROWS = 100_000
 HITS_TABLE = "_q2c_hits"
@@ -50,10 +50,10 @@ def _field_names(spec: ObjectSpec) -> dict[str, str]:
 def _sql_hits(con: duckdb.DuckDBPyConnection, tag: str, relation: str, prefix_sql: str) -> None:
     """Move the reader's _q2c_errors entries into the hits table."""
     con.execute(
-        f"INSERT INTO {HITS_TABLE} SELECT {tag!r}, _q2c_rn, {prefix_sql} || split_part(e, chr(31), 1), "
+        f"INSERT INTO {HITS_TABLE} SELECT $tag, _q2c_rn, {prefix_sql} || split_part(e, chr(31), 1), "
         f"split_part(e, chr(31), 2), split_part(e, chr(31), 3) FROM "
         f"(SELECT _q2c_rn, {'position, ' if 'position' in prefix_sql else ''}unnest(_q2c_errors) AS e "
-        f"FROM {relation} WHERE len(_q2c_errors) > 0)")
+        f"FROM {relation} WHERE len(_q2c_errors) > 0)", {"tag": tag})
 
 
 def _duplicate_key_hits(con: duckdb.DuckDBPyConnection, tag: str, parsed: ParsedFile) -> None:
@@ -62,10 +62,10 @@ def _duplicate_key_hits(con: duckdb.DuckDBPyConnection, tag: str, parsed: Parsed
     not_null = " AND ".join(f"{ident(c)} IS NOT NULL" for c in spec.primary_key)
     sources = "+".join(_field_names(spec)[c] for c in spec.primary_key)
     con.execute(
-        f"INSERT INTO {HITS_TABLE} SELECT {tag!r}, _q2c_rn, {sources!r}, 'primary_key_unique', "
+        f"INSERT INTO {HITS_TABLE} SELECT $tag, _q2c_rn, $field, 'primary_key_unique', "
         f"'key ' || concat_ws('|', {pk}) || ' appears ' || n || ' times in the file' FROM "
         f"(SELECT _q2c_rn, {pk}, count(*) OVER (PARTITION BY {pk}) AS n FROM {parsed.table} "
-        f"WHERE {not_null}) WHERE n > 1")
+        f"WHERE {not_null}) WHERE n > 1", {"tag": tag, "field": sources})
 
 
 def _pandera_hits(con: duckdb.DuckDBPyConnection, tag: str, relation: str,
@@ -112,10 +112,13 @@ def validate_file(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, tag: str) 
     try:
         _sql_hits(con, tag, parsed.table, "''")
         _duplicate_key_hits(con, tag, parsed)
-        _pandera_hits(con, tag, parsed.table, schema_for(spec.system, spec.table), _field_names(spec))
+        # a record that is not JSON has no values to check: its one fault is json_parse
+        parsed_records = (f"(SELECT * FROM {parsed.table} WHERE NOT list_contains("
+                          f"list_transform(_q2c_errors, lambda e: split_part(e, chr(31), 2)), 'json_parse'))")
+        _pandera_hits(con, tag, parsed_records, schema_for(spec.system, spec.table), _field_names(spec))
         for child in spec.children:
             child_rel = parsed.children[child.table]
-            prefix = f"{child.list_path!r} || '[' || position || '].'"
+            prefix = f"{sql_str(child.list_path)} || '[' || position || '].'"  # catalogue constant
             _sql_hits(con, tag, child_rel, prefix)
             _pandera_hits(con, tag, child_rel, schema_for(spec.system, child.table),
                           _child_names(child), extra=child.list_path)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import dagster as dg
 from dagster._core.storage.dagster_run import IN_PROGRESS_RUN_STATUSES, RunsFilter
 
+from orchestration.abandoned_runs import fail_abandoned_runs
+
 NIGHTLY_JOB_NAME = "nightly"
 
 nightly_job = dg.define_asset_job(
@@ -17,7 +19,9 @@ nightly_job = dg.define_asset_job(
 
 
 def nightly_in_progress(instance: dg.DagsterInstance) -> bool:
-    """Two nightly runs at once would fight over the single DuckDB writer."""
+    """Two nightly runs at once would fight over the single DuckDB writer. A run whose
+    `q2c run` process was killed is marked failed first, so it does not block forever."""
+    fail_abandoned_runs(instance, NIGHTLY_JOB_NAME)
     return bool(
         instance.get_run_records(
             RunsFilter(job_name=NIGHTLY_JOB_NAME, statuses=IN_PROGRESS_RUN_STATUSES), limit=1

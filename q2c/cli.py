@@ -13,6 +13,8 @@ from pathlib import Path
 import duckdb
 import typer
 
+from q2c.batches_cli import batches_app
+from q2c.bench.cli import bench as bench_command
 from q2c.ledger import LedgerError, apply_review_action, get_exception, list_exceptions
 from q2c.ledger.schema import STATUSES
 from q2c.reconciliation_config import OWNERS
@@ -23,6 +25,8 @@ from q2c.settings import get_settings
 app = typer.Typer(help="q2c: nightly quote-to-cash reconciliation.", no_args_is_help=True, add_completion=False)
 exceptions_app = typer.Typer(help="Review the exception ledger.", no_args_is_help=True)
 app.add_typer(exceptions_app, name="exceptions")
+app.add_typer(batches_app, name="batches")
+app.command("bench")(bench_command)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -87,6 +91,10 @@ def _print_result(result: NightlyResult) -> None:
         typer.echo(_table(RULE_TABLE_HEADER, rule_table_rows(result.reviews)))
     if result.report_path:
         typer.echo(f"\nreport: {result.report_path}")
+    if result.html_report_path:
+        typer.echo(f"reconciliation report (HTML): {result.html_report_path}")
+    if result.published_path:
+        typer.echo(f"published for analysts (read-only): {result.published_path}")
     if result.success:
         typer.secho("nightly run succeeded", fg=typer.colors.GREEN)
     else:
@@ -123,9 +131,29 @@ def run(
     _run(_parse_date(as_of))
 
 
+def _demo_api() -> None:
+    from ingestion.api_standin.demo import has_batches, standin_environment, standin_source_dir
+
+    source = standin_source_dir(get_settings().data_dir)
+    if not has_batches(source):
+        _generate(300, 12, 42, source)
+    typer.echo(f"stand-in APIs (Salesforce, Harvest, NetSuite, Stripe) serving the demo data of {source}")
+    with standin_environment(source) as servers:
+        for system in ("crm", "psa", "erp", "billing"):
+            typer.echo(f"  {system:<8} {servers.base_url(system)}")
+        _run(None)
+
+
 @app.command()
-def demo() -> None:
+def demo(
+    api: bool = typer.Option(
+        False, "--api", help="Read the four systems through their APIs (local stand-in servers on the demo data)."
+    ),
+) -> None:
     """Generate demo extracts if the landing zone is empty, then run the nightly job."""
+    if api:
+        _demo_api()
+        return
     landing = get_settings().landing_dir
     if not landing.exists() or not any(p for p in landing.rglob("*") if p.is_file()):
         _generate(300, 12, 42, None)

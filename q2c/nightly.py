@@ -22,7 +22,9 @@ import duckdb
 from dagster._core.utils import make_new_run_id
 
 from ingestion.catalog import SYSTEMS
+from orchestration.abandoned_runs import fail_abandoned_runs, process_tags
 from orchestration.as_of import AS_OF_TAG, newest_loaded_batch_date
+from orchestration.review.run_alert import alert_after_cli_run
 from orchestration.transform.assets import nightly_target_path
 from q2c.ledger import review_rules
 from q2c.reconciliation_config import ReconConfigError, load_recon_config
@@ -67,6 +69,10 @@ def _stage_label(step_key: str) -> str | None:
     return {
         "dbt_build": "dbt build (staging, marts, reconciliation rules, tests)",
         "recon__exception_ledger": "exception ledger",
+        "published__warehouse_snapshot": "publishing the analyst snapshot",
+        "quality__mart_expectations": "Great Expectations over the marts",
+        "recon__report": "reconciliation report",
+        "docs__dbt_docs": "dbt docs",
         "rule_checks": "reconciliation rule checks",
     }.get(step_key)
 
@@ -79,7 +85,10 @@ class _Progress:
         self.started: dict[str, float] = {}
         self.rows_landed: dict[str, int] = {}
         self.ledger_metadata: dict[str, object] = {}
+        self.published_path: str | None = None
+        self.html_report_path: str | None = None
         self.failures: list[str] = []
+        self.skipped: list[str] = []  # steps Dagster skipped: nothing new upstream
 
     def __call__(self, entry) -> None:
         event = entry.dagster_event
@@ -97,6 +106,8 @@ class _Progress:
             if step.startswith("land_"):
                 extra = f": {self.rows_landed.get(step.removeprefix('land_'), 0):,} rows"
             self.echo(f"   done {label}{extra} ({took:.1f} s)")
+        elif kind == "STEP_SKIPPED":
+            self.skipped.append(step)
         elif kind == "STEP_FAILURE":
             error = event.step_failure_data.error if event.step_failure_data else None
             while error is not None and error.cause is not None:  # the user code's own error
@@ -119,6 +130,10 @@ class _Progress:
                 self.rows_landed[path[0].removeprefix("raw_")] = int(metadata["rows_landed"].value)
             elif path == ["recon", "exception_ledger"]:
                 self.ledger_metadata = {k: v.value for k, v in metadata.items()}
+            elif path == ["published", "warehouse_snapshot"] and "path" in metadata:
+                self.published_path = str(metadata["path"].value)
+            elif path == ["recon", "report"] and "path" in metadata:
+                self.html_report_path = str(metadata["path"].value)
 
 
 def run_nightly(
@@ -134,7 +149,7 @@ def run_nightly(
 
     job = defs.resolve_job_def("nightly")
     run_id = make_new_run_id()
-    tags = {"q2c/trigger": "cli"}
+    tags = {"q2c/trigger": "cli", **process_tags()}  # process tags: see orchestration.abandoned_runs
     if as_of is not None:
         tags[AS_OF_TAG] = as_of.isoformat()
     console = sys.stdout
@@ -157,6 +172,8 @@ def run_nightly(
         redirect_stdout(log),
         redirect_stderr(log),
     ):
+        for abandoned in fail_abandoned_runs(instance, job.name):
+            say(f"   marked run {abandoned} failed: its process was killed before it finished")
         instance.add_event_listener(run_id, progress)
         try:
             success = job.execute_in_process(
@@ -166,9 +183,15 @@ def run_nightly(
             traceback.print_exc()  # into the log file
             success = False
             progress.failures.append(f"the run could not execute: {type(exc).__name__}: {exc} (see {log_path})")
+        # scheduled runs alert through the run status sensors, which skip this CLI-tagged run
+        alert_lines = alert_after_cli_run(instance, run_id, success=success)
 
-    stages = [*(f"land_{system}" for system in SYSTEMS), "dbt_build", "recon__exception_ledger", "rule_checks"]
-    not_run = [_stage_label(step) for step in stages if step not in progress.started]
+    stages = [*(f"land_{system}" for system in SYSTEMS), "dbt_build", "recon__exception_ledger", "rule_checks",
+              "published__warehouse_snapshot"]
+    skipped = [_stage_label(step) for step in stages if step in progress.skipped]
+    if skipped:
+        echo(f"   skipped (nothing new since the last build): {', '.join(skipped)}")
+    not_run = [_stage_label(step) for step in stages if step not in progress.started and step not in progress.skipped]
     if not_run:
         echo(f"   not run (an upstream step failed): {', '.join(not_run)}")
     result = NightlyResult(success=success, run_id=run_id, failures=progress.failures)
@@ -176,6 +199,10 @@ def run_nightly(
     if run_results.exists() and run_results.stat().st_mtime >= started:
         result.dbt = DbtSummary.from_run_results(run_results)
     result.ledger = {k: v for k, v in progress.ledger_metadata.items() if isinstance(v, int)}
+    result.published_path = Path(progress.published_path) if progress.published_path else None
+    result.html_report_path = Path(progress.html_report_path) if progress.html_report_path else None
+    for line in alert_lines:
+        echo(line)
     ledger_as_of = progress.ledger_metadata.get("as_of")
     try:
         config = load_recon_config(settings.recon_config_path)
@@ -188,7 +215,8 @@ def run_nightly(
             result.as_of = (
                 date.fromisoformat(str(ledger_as_of)) if ledger_as_of else as_of or newest_loaded_batch_date(conn)
             )
-            if ledger_as_of and config is not None:
+            # a skipped ledger still holds the last build's state: review it for the report
+            if (ledger_as_of or "recon__exception_ledger" in progress.skipped) and config is not None:
                 materiality = {rule.rule_id: config.materiality(rule.rule_id) for rule in RULES}
                 result.reviews = review_rules(conn, result.as_of, materiality)
     if not success and not result.failures:

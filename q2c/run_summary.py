@@ -61,6 +61,8 @@ class NightlyResult:
     reviews: list[RuleReview] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     report_path: Path | None = None
+    published_path: Path | None = None  # the analyst snapshot, when this run published one
+    html_report_path: Path | None = None  # <reports_dir>/<as-of>.html, when this run wrote it
 
 
 def _money(value: Decimal) -> str:
@@ -77,7 +79,8 @@ def rule_table_rows(reviews: list[RuleReview]) -> list[tuple[str, ...]]:
             str(r.resolved_tonight),
             str(r.open),
             str(r.waived),
-            _money(r.amount_at_risk_reporting),
+            # "-" when no open finding of the rule carries an amount (rule counts findings only)
+            _money(r.amount_at_risk_reporting) if r.max_amount_reporting is not None else "-",
             severity[r.severity],
         )
         for r in reviews

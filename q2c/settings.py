@@ -29,6 +29,13 @@ class Settings:
     ground_truth_dir: Path
     reports_dir: Path
     recon_config_path: Path
+    docs_dir: Path
+    # the analysts' read-only copy (q2c.publish); None = published/warehouse.duckdb beside the warehouse
+    published_path: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.published_path is None:
+            object.__setattr__(self, "published_path", self.duckdb_path.parent / "published" / "warehouse.duckdb")
 
     @property
     def data_dir(self) -> Path:
@@ -37,12 +44,16 @@ class Settings:
 
 def get_settings() -> Settings:
     data = PROJECT_ROOT / "data"
+    duckdb_path = _path("Q2C_DUCKDB_PATH", data / "warehouse.duckdb")
     return Settings(
         landing_dir=_path("Q2C_LANDING_DIR", data / "landing"),
-        duckdb_path=_path("Q2C_DUCKDB_PATH", data / "warehouse.duckdb"),
+        duckdb_path=duckdb_path,
         ground_truth_dir=_path("Q2C_GROUND_TRUTH_DIR", data / "ground_truth"),
         reports_dir=_path("Q2C_REPORTS_DIR", data / "reports"),
         recon_config_path=_path("Q2C_RECON_CONFIG", RECON_CONFIG_DEFAULT),
+        # beside the warehouse by default (data/docs), so a temporary warehouse documents itself there
+        docs_dir=_path("Q2C_DOCS_DIR", duckdb_path.parent / "docs"),
+        published_path=_path("Q2C_PUBLISHED_PATH", duckdb_path.parent / "published" / "warehouse.duckdb"),
     )
 
 
@@ -58,3 +69,4 @@ def export_environment(settings: Settings | None = None) -> None:
     os.environ["Q2C_GROUND_TRUTH_DIR"] = str(s.ground_truth_dir)
     os.environ["Q2C_REPORTS_DIR"] = str(s.reports_dir)
     os.environ["Q2C_RECON_CONFIG"] = str(s.recon_config_path)
+    os.environ["Q2C_DOCS_DIR"] = str(s.docs_dir)

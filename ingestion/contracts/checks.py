@@ -26,7 +26,8 @@ def salesforce_id(prefix: str) -> str:
 
 
 def stripe_id(prefix: str) -> str:
-    return rf"^{prefix}_[A-Za-z0-9]+$"
+    # Only the prefix is Stripe's contract; the rest may hold underscores (il_tmp_..., test ids).
+    return rf"^{prefix}_[A-Za-z0-9_]+$"
 
 
 def text(pattern: str | None = None, *, required: bool = False,

@@ -13,8 +13,10 @@ import dagster as dg
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 
+from ingestion.api import extract_if_api_mode
 from ingestion.catalog import BATCH_LOG, SYSTEMS, raw_dataset
 from ingestion.pipeline import build_pipeline, build_source
+from ingestion.raw_tables import ensure_raw_tables
 from ingestion.report import LandingReport
 from ingestion.sources import landing_run, release
 from q2c.settings import get_settings
@@ -83,6 +85,10 @@ def _system_assets(system: str) -> dg.AssetsDefinition:
     )
     def _land(context: dg.AssetExecutionContext, dlt: DagsterDltResource):
         run_settings = get_settings()
+        # API mode (Q2C_<SYSTEM>_MODE=api): pull the API into a landing batch, then land as files.
+        pulled = extract_if_api_mode(system, run_settings.landing_dir, run_settings.duckdb_path)
+        if pulled is not None:
+            context.log.info(f"{system} API: {pulled.mode} batch {pulled.batch_id}, {sum(pulled.rows.values())} records")
         source = build_source(system, run_settings.landing_dir)
         try:
             results = dlt.run(
@@ -99,6 +105,7 @@ def _system_assets(system: str) -> dg.AssetsDefinition:
                         metadata={**(result.metadata or {}), **_report_metadata(report)},
                     )
                 yield result
+            ensure_raw_tables(run_settings.duckdb_path, (system,))
         finally:
             release(source)  # the run's scratch database and temp folder
 

@@ -6,6 +6,7 @@ import duckdb
 
 from ingestion.catalog import BATCH_LOG, QUARANTINE, SYSTEMS, raw_dataset
 from ingestion.manifest import discover_batches
+from orchestration.ingestion.schema_drift import new_columns_check
 from orchestration.resources import Warehouse
 from q2c.settings import get_settings
 
@@ -134,7 +135,17 @@ def _system_checks(system: str) -> list[dg.AssetChecksDefinition]:
         with warehouse.connect() as conn:
             return batches_accepted(conn, system)
 
-    return [_accounting, _accepted]
+    @dg.asset_check(
+        asset=key,
+        name="no_new_columns",
+        blocking=False,
+        description="No raw column outside the extract contract (WARN): new source fields load, then wait for the contract.",
+    )
+    def _new_columns(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.connect() as conn:
+            return new_columns_check(conn, system)
+
+    return [_accounting, _accepted, _new_columns]
 
 
 asset_checks = [check for system in SYSTEMS for check in _system_checks(system)]

@@ -8,6 +8,7 @@ finance ops, not a reason to stop the run.
 
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import dagster as dg
 
@@ -16,14 +17,17 @@ from orchestration.reconciliation.assets import LEDGER_KEY
 from orchestration.resources import Warehouse
 from q2c.ledger import RuleReview, review_rules
 from q2c.reconciliation_config import load_recon_config
+from q2c.report import report_path_for
 from q2c.rule_catalogue import RULES
 from q2c.settings import get_settings
 
 _SEVERITY = {"error": dg.AssetCheckSeverity.ERROR, "warn": dg.AssetCheckSeverity.WARN}
 
 
-def check_result(review: RuleReview) -> dg.AssetCheckResult:
+def check_result(review: RuleReview, report_path: Path | None = None) -> dg.AssetCheckResult:
     materiality = review.materiality
+    # the HTML report of this as-of date (written by the recon/report asset of the same run)
+    report = {"report": dg.MetadataValue.path(str(report_path))} if report_path else {}
     return dg.AssetCheckResult(
         asset_key=LEDGER_KEY,
         check_name=review.rule_id.replace("-", "_"),
@@ -46,6 +50,7 @@ def check_result(review: RuleReview) -> dg.AssetCheckResult:
             ),
             "top_findings": dg.MetadataValue.md(review.top_markdown()),
             "analyst_sql": dg.MetadataValue.md(f"```sql\n{review.analyst_sql}\n```"),
+            **report,
         },
     )
 
@@ -68,8 +73,9 @@ def rule_checks(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) ->
     materiality = {rule.rule_id: config.materiality(rule.rule_id) for rule in RULES}
     with warehouse.connect() as conn:
         reviews = review_rules(conn, as_of, materiality)
+    report_path = report_path_for(get_settings().reports_dir, as_of)
     for review in reviews:
-        yield check_result(review)
+        yield check_result(review, report_path)
 
 
 asset_checks = [rule_checks]

@@ -57,10 +57,15 @@ def build() -> Marts:
     erp_customer(m, "E03", "A03", "ACME", country="CA", vat="de123456", legal="Q2 Advisory Ltd")
     billing_customer(m, "cus_A03", "A03", "acme, inc", currency="usd", country="us",
                      tax_ids=("XX999", "DE-123456"))
-    # ACC-03: name differs in billing only; tax id missing in billing; accents ignored.
+    # ACC-03: name and tax id differ in billing only; accents ignored.
     account(m, "A03B", "Müller GmbH", tax_id="ATU1")
     erp_customer(m, "E03B", "A03B", "Muller", vat="ATU 1", legal="q2 advisory, inc")
-    billing_customer(m, "cus_A03B", "A03B", "Mueller Holdings")
+    billing_customer(m, "cus_A03B", "A03B", "Mueller Holdings", tax_ids=("ATU9",))
+    # Near-miss: attributes billing has not filled in (null currency, no tax ids) and an
+    # ERP customer without a VAT number are missing data, not disagreements.
+    account(m, "A03-NULL", "Omega", tax_id="GB123")
+    erp_customer(m, "E03-NULL", "A03-NULL", "Omega", vat=None)
+    billing_customer(m, "cus_A03-NULL", "A03-NULL", "Omega", currency=None)
     # ACC-03: currency differs in both systems -> one finding listing both.
     account(m, "A03C", "Beta S.A.", currency="EUR", country="FR")
     erp_customer(m, "E03C", "A03C", "Beta SA", currency="GBP", country="FR")

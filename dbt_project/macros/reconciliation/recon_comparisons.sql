@@ -34,3 +34,9 @@
 {% macro currency_codes_differ(a, b) -%}
   (upper(trim({{ a }})) <> upper(trim({{ b }})))
 {%- endmacro %}
+
+{#- Two attribute values disagree only when both are present: ACC-03 compares what the
+    systems say, and a system that says nothing (NULL) does not contradict the other. -#}
+{% macro values_differ(a, b) -%}
+    ({{ a }} is not null and {{ b }} is not null and {{ a }} <> {{ b }})
+{%- endmacro %}

@@ -216,26 +216,27 @@ billing_tax_id_lists as (
     group by billing_customer_id
 ),
 
--- One row per account, attribute and downstream system; NULL on one side and a value on
--- the other is a difference, NULL on both sides is not.
+-- One row per account, attribute and downstream system. Only two values disagree: an
+-- attribute one system has not filled in (a Stripe customer's currency stays null until
+-- it is first invoiced) is missing data, not drift.
 attribute_comparisons as (
     select a.crm_account_id, 'name' as attribute, 'erp' as system, ec.erp_customer_id, null as billing_customer_id,
         a.account_name as crm_value, e.company_name as system_value,
-        {{ normalise_customer_name('a.account_name') }} is distinct from {{ normalise_customer_name('e.company_name') }} as differs
+        {{ values_differ(normalise_customer_name('a.account_name'), normalise_customer_name('e.company_name')) }} as differs
     from live_accounts as a
     inner join erp_counterparts as ec on ec.crm_account_id = a.crm_account_id
     inner join erp_customers as e on e.erp_customer_id = ec.erp_customer_id
 
     union all
     select a.crm_account_id, 'currency', 'erp', ec.erp_customer_id, null,
-        a.currency_code, e.currency_code, a.currency_code is distinct from e.currency_code
+        a.currency_code, e.currency_code, {{ values_differ('a.currency_code', 'e.currency_code') }}
     from live_accounts as a
     inner join erp_counterparts as ec on ec.crm_account_id = a.crm_account_id
     inner join erp_customers as e on e.erp_customer_id = ec.erp_customer_id
 
     union all
     select a.crm_account_id, 'country', 'erp', ec.erp_customer_id, null,
-        a.country_code, e.country_code, a.country_code is distinct from e.country_code
+        a.country_code, e.country_code, {{ values_differ('a.country_code', 'e.country_code') }}
     from live_accounts as a
     inner join erp_counterparts as ec on ec.crm_account_id = a.crm_account_id
     inner join erp_customers as e on e.erp_customer_id = ec.erp_customer_id
@@ -243,7 +244,7 @@ attribute_comparisons as (
     union all
     select a.crm_account_id, 'tax_id', 'erp', ec.erp_customer_id, null,
         a.tax_id, e.vat_reg_number,
-        {{ normalise_tax_id('a.tax_id') }} is distinct from {{ normalise_tax_id('e.vat_reg_number') }}
+        {{ values_differ(normalise_tax_id('a.tax_id'), normalise_tax_id('e.vat_reg_number')) }}
     from live_accounts as a
     inner join erp_counterparts as ec on ec.crm_account_id = a.crm_account_id
     inner join erp_customers as e on e.erp_customer_id = ec.erp_customer_id
@@ -251,7 +252,7 @@ attribute_comparisons as (
     union all
     select a.crm_account_id, 'legal_entity', 'erp', ec.erp_customer_id, null,
         a.legal_entity_name, e.subsidiary_legal_name,
-        {{ normalise_legal_entity('a.legal_entity_name') }} is distinct from {{ normalise_legal_entity('e.subsidiary_legal_name') }}
+        {{ values_differ(normalise_legal_entity('a.legal_entity_name'), normalise_legal_entity('e.subsidiary_legal_name')) }}
     from live_accounts as a
     inner join erp_counterparts as ec on ec.crm_account_id = a.crm_account_id
     inner join erp_customers as e on e.erp_customer_id = ec.erp_customer_id
@@ -259,32 +260,32 @@ attribute_comparisons as (
     union all
     select a.crm_account_id, 'name', 'billing', null, bc.billing_customer_id,
         a.account_name, b.customer_name,
-        {{ normalise_customer_name('a.account_name') }} is distinct from {{ normalise_customer_name('b.customer_name') }}
+        {{ values_differ(normalise_customer_name('a.account_name'), normalise_customer_name('b.customer_name')) }}
     from live_accounts as a
     inner join billing_counterparts as bc on bc.crm_account_id = a.crm_account_id
     inner join billing_customers as b on b.billing_customer_id = bc.billing_customer_id
 
     union all
     select a.crm_account_id, 'currency', 'billing', null, bc.billing_customer_id,
-        a.currency_code, b.currency_code, a.currency_code is distinct from b.currency_code
+        a.currency_code, b.currency_code, {{ values_differ('a.currency_code', 'b.currency_code') }}
     from live_accounts as a
     inner join billing_counterparts as bc on bc.crm_account_id = a.crm_account_id
     inner join billing_customers as b on b.billing_customer_id = bc.billing_customer_id
 
     union all
     select a.crm_account_id, 'country', 'billing', null, bc.billing_customer_id,
-        a.country_code, b.country_code, a.country_code is distinct from b.country_code
+        a.country_code, b.country_code, {{ values_differ('a.country_code', 'b.country_code') }}
     from live_accounts as a
     inner join billing_counterparts as bc on bc.crm_account_id = a.crm_account_id
     inner join billing_customers as b on b.billing_customer_id = bc.billing_customer_id
 
     union all
-    -- Billing holds a list of tax ids: CRM's tax id must be one of them; no CRM tax id
-    -- agrees only with an empty list.
+    -- Billing holds a list of tax ids: CRM's tax id must be one of them. A side with no
+    -- tax id at all is missing data, not a disagreement (see values_differ).
     select a.crm_account_id, 'tax_id', 'billing', null, bc.billing_customer_id,
         a.tax_id, tl.tax_ids,
         case
-            when {{ normalise_tax_id('a.tax_id') }} is null then tl.tax_ids is not null
+            when {{ normalise_tax_id('a.tax_id') }} is null or tl.tax_ids is null then false
             else not exists (
                 select 1 from billing_tax_ids as t
                 where t.billing_customer_id = bc.billing_customer_id

@@ -1,0 +1,58 @@
+"""The morning's reading as assets, so scheduled runs write them too: the reconciliation
+report (downstream of the ledger) and the dbt docs (downstream of the dbt build)."""
+
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.as_of import resolve_as_of
+from orchestration.reconciliation.assets import FINDINGS_KEY, LEDGER_KEY
+from orchestration.resources import Warehouse
+from orchestration.review.dbt_docs import generate_dbt_docs
+from q2c.reconciliation_config import load_recon_config
+from q2c.report import LATEST_NAME, write_reconciliation_report
+from q2c.settings import get_settings
+
+REPORT_KEY = dg.AssetKey(["recon", "report"])
+DBT_DOCS_KEY = dg.AssetKey(["docs", "dbt_docs"])
+
+
+@dg.asset(
+    key=REPORT_KEY,
+    deps=[LEDGER_KEY],
+    group_name="reconciliation",
+    kinds={"python", "html"},
+    description=(
+        "The reconciliation report <Q2C_REPORTS_DIR>/<as-of>.html and latest.html: per family "
+        "and rule counts and amount at risk, new vs resolved, aging, top exceptions, trend."
+    ),
+)
+def reconciliation_report(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    settings = get_settings()
+    as_of = resolve_as_of(context, warehouse)
+    config = load_recon_config(settings.recon_config_path)
+    with warehouse.connect() as conn:
+        path = write_reconciliation_report(conn, as_of, settings.reports_dir, config, run_id=context.run.run_id)
+    context.log.info(f"reconciliation report: {path}")
+    return dg.MaterializeResult(
+        metadata={
+            "as_of": dg.MetadataValue.text(as_of.isoformat()),
+            "path": dg.MetadataValue.path(str(path)),
+            "latest": dg.MetadataValue.path(str(path.parent / LATEST_NAME)),
+        }
+    )
+
+
+@dg.asset(
+    key=DBT_DOCS_KEY,
+    deps=[FINDINGS_KEY],
+    group_name="docs",
+    kinds={"dbt", "html"},
+    description="dbt docs (models, columns, lineage, catalog) under <Q2C_DOCS_DIR>/dbt/; index.html opens as a file.",
+)
+def dbt_docs(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse) -> dg.MaterializeResult:
+    index = generate_dbt_docs(dbt, resolve_as_of(context, warehouse), get_settings().docs_dir / "dbt")
+    return dg.MaterializeResult(metadata={"index": dg.MetadataValue.path(str(index))})
+
+
+assets = [reconciliation_report, dbt_docs]

@@ -1,0 +1,74 @@
+"""``q2c batches``: see each extract batch's state and skip a rejected one.
+
+Only arguments and printing; the work is in ingestion.batch_admin (imported per command:
+it loads dlt, which `q2c --help` need not).
+"""
+
+from __future__ import annotations
+
+import typer
+
+from ingestion.catalog import SYSTEMS
+from q2c.settings import get_settings
+
+batches_app = typer.Typer(help="Extract batches: state per system, skip a rejected one.", no_args_is_help=True)
+
+
+def _count(value: int | None) -> str:
+    return "" if value is None else f"{value:,}"
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths[:-1]) + "  {}"
+    lines = [fmt.format(*header), fmt.format(*("-" * w for w in widths))]
+    return "\n".join(lines + [fmt.format(*row) for row in rows])
+
+
+@batches_app.command("list")
+def list_command(
+    system: str | None = typer.Option(None, "--system", help=f"One of {', '.join(SYSTEMS)}."),
+) -> None:
+    """Each batch's state per system: loaded, rejected, held, skipped, pending, incomplete."""
+    if system is not None and system not in SYSTEMS:
+        raise typer.BadParameter(f"unknown system {system!r}; expected one of {', '.join(SYSTEMS)}",
+                                 param_hint="--system")
+    from ingestion.batch_admin import BatchAdminError, list_batches
+
+    settings = get_settings()
+    try:
+        states = list_batches(settings.landing_dir, settings.duckdb_path,
+                              (system,) if system else SYSTEMS)
+    except BatchAdminError as exc:
+        typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from None
+    if not states:
+        typer.echo(f"no batches in {settings.landing_dir} or the warehouse")
+        return
+    rows = [
+        (s.system, s.batch_id, s.status, s.mode or "", _count(s.rows_manifest), _count(s.rows_loaded),
+         _count(s.rows_quarantined),
+         (s.reason or "") + ("" if s.in_landing_zone else " [folder no longer in the landing zone]"))
+        for s in states
+    ]
+    typer.echo(_table(("system", "batch", "state", "mode", "manifest rows", "loaded", "quarantined", "reason"),
+                      rows))
+
+
+@batches_app.command("skip")
+def skip_command(
+    batch_id: str = typer.Argument(..., help="The rejected batch's id, e.g. 2026-11-22T02-00-00Z."),
+    reason: str = typer.Option(..., "--reason", help="Why it is skipped (kept in the batch_log)."),
+    system: str | None = typer.Option(None, "--system", help="Needed when the id is rejected in several systems."),
+) -> None:
+    """Give up on a rejected batch so the later batches of its system land on the next run."""
+    from ingestion.batch_admin import BatchAdminError, skip_batch
+
+    settings = get_settings()
+    try:
+        state = skip_batch(batch_id, reason, settings.landing_dir, settings.duckdb_path, system)
+    except BatchAdminError as exc:
+        typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from None
+    typer.echo(f"{state.system} {state.batch_id}: {state.status} ({state.reason})")
+    typer.echo("later batches of this system land on the next run (`q2c run`).")
