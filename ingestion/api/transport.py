@@ -77,8 +77,13 @@ def _body_message(response: requests.Response, limit: int = 300) -> str:
 
 
 def _exact_json(response: requests.Response) -> Callable[..., object]:
+    """``response.json`` parsing decimals exactly, once (the client and the paginator both ask)."""
+    parsed: list[object] = []
+
     def parse(**_: object) -> object:
-        return jsontext.loads(response.content)
+        if not parsed:
+            parsed.append(jsontext.loads(response.content))
+        return parsed[0]
 
     return parse
 
@@ -92,7 +97,7 @@ class ApiSession(requests.Session):
         self.sleep = sleep
         self.server_time: datetime | None = None  # Date of the first response
         self.retries = 0  # attempts beyond the first, over the session's life
-        self.headers["User-Agent"] = "q2c-ingestion (https://github.com/q2c)"
+        self.headers["User-Agent"] = "q2c-ingestion"  # Harvest rejects requests without one
         self.headers["Accept"] = "application/json"
 
     def _where(self, request: requests.PreparedRequest) -> str:

@@ -55,6 +55,7 @@ class StandinDataset:
         self.as_of: datetime | None = None
         self._clock_started = time.monotonic()
         self.applied: dict[str, list[str]] = {s: [] for s in SYSTEMS}
+        self._ordered: dict[tuple[str, str], list[Record]] = {}  # key order, rebuilt after changes
 
     # -- loading -------------------------------------------------------------------------
     @classmethod
@@ -97,6 +98,7 @@ class StandinDataset:
                     if system == "billing" and not first:
                         self._event(spec.object, data, extracted_at, "updated" if old else "created")
             self.applied[system].append(batch_dir.name)
+            self._ordered.clear()
             if self.as_of is None or extracted_at > self.as_of:
                 self.as_of = extracted_at
             self._clock_started = time.monotonic()
@@ -117,8 +119,11 @@ class StandinDataset:
 
     def records(self, system: str, object_name: str) -> list[Record]:
         with self.lock:
-            table = self.tables[(system, object_name)]
-            return [table[k] for k in sorted(table, key=sort_key)]
+            ordered = self._ordered.get((system, object_name))
+            if ordered is None:
+                table = self.tables[(system, object_name)]
+                ordered = self._ordered[(system, object_name)] = [table[k] for k in sorted(table, key=sort_key)]
+            return list(ordered)
 
     def record(self, system: str, object_name: str, key: str) -> Record | None:
         with self.lock:

@@ -18,8 +18,8 @@ _PATH = re.compile(r"^/v2/(\w+)/?$")
 
 
 def unauthorized(why: str) -> object:
-    return {"error": "invalid_token",
-            "error_description": "The access token provided is expired, revoked, malformed or invalid for other reasons."}
+    return {"error": "invalid_token", "error_description":
+            "The access token provided is expired, revoked, malformed or invalid for other reasons."}
 
 
 def _instant(text: str) -> datetime:

@@ -70,7 +70,7 @@ def _run_query(exchange: Exchange, soql: str, include_deleted: bool) -> list[dic
         raise BadRequest(f"sObject type '{match['object']}' is not supported")
     known = {f.source for f in spec.fields}
     fields = [f.strip() for f in match["fields"].split(",")]
-    unknown = [f for f in fields if f not in known] + [f for f in (match["field"], match["order"]) if f and f not in known]
+    unknown = [f for f in [*fields, match["field"], match["order"]] if f and f not in known]
     if unknown:
         raise BadRequest(f"No such column '{unknown[0]}' on entity '{spec.object}'")
     records = [r.data for r in exchange.dataset.records("crm", spec.object)]

@@ -3,7 +3,7 @@
 Everything the build reads is named by one fingerprint: every completed dlt load in the raw
 datasets (a landing run that found no new batch loads nothing, so this does not move), the
 build's ``--vars`` (as-of date and config/reconciliation.yml) and the parsed dbt project
-(manifest.json changes whenever a model, test, macro or seed changes). The fingerprint of a
+(every node's checksum and config, every macro). The fingerprint of a
 successful build is stored in the warehouse itself, so a replaced or fresh warehouse has
 none and is always built.
 """
@@ -33,10 +33,26 @@ def _completed_loads(conn: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     return loads
 
 
+def project_digest(manifest_path: Path) -> str:
+    """What the parsed project would build: every node's file checksum and config, every
+    macro's SQL. Not the file's bytes: a re-parse rewrites generated_at and invocation_id."""
+    path = Path(manifest_path)
+    if not path.exists():
+        return ""
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    parts = {
+        "nodes": {uid: [n.get("checksum"), n.get("config"), n.get("depends_on")]
+                  for uid, n in manifest.get("nodes", {}).items()},
+        "sources": {uid: s.get("config") for uid, s in manifest.get("sources", {}).items()},
+        "macros": {uid: m.get("macro_sql") for uid, m in manifest.get("macros", {}).items()},
+        "unit_tests": {uid: u.get("checksum") for uid, u in manifest.get("unit_tests", {}).items()},
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def build_fingerprint(conn: duckdb.DuckDBPyConnection, dbt_vars: dict, manifest_path: Path) -> str:
-    manifest = hashlib.sha256(Path(manifest_path).read_bytes()).hexdigest() if Path(manifest_path).exists() else ""
-    payload = json.dumps({"loads": _completed_loads(conn), "vars": dbt_vars, "manifest": manifest},
-                         sort_keys=True, default=str)
+    payload = json.dumps({"loads": _completed_loads(conn), "vars": dbt_vars,
+                          "project": project_digest(manifest_path)}, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

@@ -169,11 +169,13 @@ class _Bench:
         stages["land_checks"] = _stage(sum(w.seconds for w in checks), self.peak(_span(checks)))
         dbt = t.steps.get(DBT_STEP)
         dbt_seconds = dbt.seconds if dbt else 0.0
+        # rows modelled only when dbt ran (a night with nothing new skips the build)
         stages["dbt_build"] = _stage(dbt_seconds - t.reconcile_seconds, self.peak(dbt),
-                                     _raw_rows(self.settings.duckdb_path))
-        stages["reconcile"] = _stage(t.reconcile_seconds, self.peak(dbt))
+                                     _raw_rows(self.settings.duckdb_path) if t.dbt_ran else None,
+                                     skipped=not t.dbt_ran)
+        stages["reconcile"] = _stage(t.reconcile_seconds, self.peak(dbt)) if t.dbt_ran else None
         ledger = t.windows(list(LEDGER_STEPS))
-        stages["ledger"] = _stage(sum(w.seconds for w in ledger), self.peak(_span(ledger)))
+        stages["ledger"] = _stage(sum(w.seconds for w in ledger), self.peak(_span(ledger))) if ledger else None
         for name, keys in (("quality", t.quality_steps()), ("publish", t.publish_steps())):
             windows = t.windows(keys)
             stages[name] = _stage(sum(w.seconds for w in windows), self.peak(_span(windows))) if windows else None
@@ -239,6 +241,7 @@ def run_benchmark(scale: str, *, work_dir: Path | None = None, keep: bool = Fals
             no_new = bench.nightly("no new batch")
             finished = time.time()
             total_peak = sampler.peak()
+            full_rows = sum(manifest_rows(b) for bs in full_batches.values() for b in bs)
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -249,7 +252,6 @@ def run_benchmark(scale: str, *, work_dir: Path | None = None, keep: bool = Fals
     raw_groups = {"csv": _format_group(raw, csv_systems), "jsonl": _format_group(raw, json_systems)}
     land_groups = {"csv": _format_group(land_sys, csv_systems), "jsonl": _format_group(land_sys, json_systems)}
     increment_rows = sum(h.rows for h in held)
-    full_rows = sum(manifest_rows(b) for bs in full_batches.values() for b in bs)
     full_total = full["stages"]["total"]["seconds"]
     stages = {"generate": generate, "load_code_location": code_location, **full["stages"]}
     stages["total"] = _stage(finished - started, total_peak, None, nightly_seconds=full_total)

@@ -39,6 +39,7 @@ class RunTimings:
     run_end: float
     steps: dict[str, Window] = field(default_factory=dict)  # step key -> window, in run order
     reconcile_seconds: float = 0.0  # recon models' span inside dbt_build
+    dbt_ran: bool = False  # dbt wrote run_results during this run (not skipped)
 
     def windows(self, keys: list[str]) -> list[Window]:
         return [self.steps[k] for k in keys if k in self.steps]
@@ -110,5 +111,6 @@ def run_timings(instance: dg.DagsterInstance, run_id: str, run_results: Path, si
     timings = RunTimings(first, last, steps)
     # run_results.json is rewritten by every dbt call: only tonight's counts
     if DBT_STEP in steps and run_results.exists() and run_results.stat().st_mtime >= since:
+        timings.dbt_ran = True
         timings.reconcile_seconds = min(recon_span_seconds(run_results), steps[DBT_STEP].seconds)
     return timings

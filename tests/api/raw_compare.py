@@ -8,8 +8,13 @@ import duckdb
 
 from ingestion.catalog import SYSTEMS, raw_dataset, raw_tables
 
-# Batch ids, extraction times and dlt's ids say when and how a row arrived, not what it is.
+# Batch ids, extraction times and dlt's ids say when and how a row arrived, not what it is;
+# models carry them on as lineage (e.g. marts' ``_source_load_id``).
 VOLATILE = {"_q2c_batch_id", "_q2c_extracted_at", "_dlt_load_id", "_dlt_id"}
+
+
+def is_volatile(column: str) -> bool:
+    return column in VOLATILE or (column.startswith("_") and any(w in column for w in ("load", "batch", "extracted")))
 
 
 def table_rows(path: Path, schema: str, table: str) -> tuple[list[str], list[tuple]]:
@@ -17,7 +22,7 @@ def table_rows(path: Path, schema: str, table: str) -> tuple[list[str], list[tup
         columns = [r[0] for r in con.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
             "ORDER BY ordinal_position", [schema, table]).fetchall()]
-        keep = [c for c in columns if c not in VOLATILE]
+        keep = [c for c in columns if not is_volatile(c)]
         select = ", ".join(f'"{c}"' for c in keep)
         rows = con.execute(f'SELECT {select} FROM "{schema}"."{table}"').fetchall()
     return keep, sorted(rows, key=repr)

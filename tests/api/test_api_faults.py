@@ -14,7 +14,7 @@ from dagster_dlt import DagsterDltResource
 from raw_compare import raw_differences
 
 from conftest import api_env
-from ingestion.api import ApiAuthError, ApiConfigError, ApiError, extract_to_landing, load_api_config
+from ingestion.api import ApiAuthError, ApiError, extract_to_landing
 from ingestion.api.cursors import state_path
 from ingestion.api_standin import StandinDataset, StandinServers
 from ingestion.pipeline import land_system
@@ -105,7 +105,8 @@ def test_bad_token_fails_the_nightly_landing_step_and_loads_nothing(
 
 def test_expired_token_is_reported_as_a_credential_problem(servers: StandinServers, tmp_path: Path) -> None:
     servers.faults("psa").expired_token = True
-    with pytest.raises(ApiAuthError, match=r"psa API refused the credentials \(HTTP 401\).*Q2C_PSA_ACCOUNT_ID.*expired"):
+    expected = r"psa API refused the credentials \(HTTP 401\).*Q2C_PSA_ACCOUNT_ID.*expired"
+    with pytest.raises(ApiAuthError, match=expected):
         extract_to_landing("psa", tmp_path / "landing", tmp_path / "warehouse.duckdb")
     assert _no_batch(tmp_path / "landing", "psa")
 
@@ -142,19 +143,3 @@ def test_an_unreachable_api_is_retried_then_reported(tmp_path: Path, monkeypatch
     with pytest.raises(ApiError, match=r"crm API still failing .*ConnectionError") as failure:
         extract_to_landing("crm", tmp_path / "landing", tmp_path / "warehouse.duckdb")
     assert "t0ken-value" not in str(failure.value)
-
-
-def test_api_mode_without_credentials_names_the_missing_variables(monkeypatch: pytest.MonkeyPatch) -> None:
-    api_env(monkeypatch, {"Q2C_PSA_MODE": "api", "Q2C_PSA_API_BASE_URL": "http://127.0.0.1:1"})
-    monkeypatch.chdir(Path(__file__).parent)  # no .dlt/secrets.toml here
-    with pytest.raises(ApiConfigError, match="Q2C_PSA_API_TOKEN, Q2C_PSA_ACCOUNT_ID are not set"):
-        load_api_config("psa")
-
-
-def test_credentials_can_come_from_dlt_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
-    # dlt.secrets resolves [q2c.crm] api_token from secrets.toml or, as here, its env form.
-    api_env(monkeypatch, {"Q2C_CRM_API_BASE_URL": "https://example.my.salesforce.com",
-                          "Q2C__CRM__API_TOKEN": "from-dlt-secrets"})
-    config = load_api_config("crm")
-    assert config.token == "from-dlt-secrets"
-    assert "from-dlt-secrets" not in repr(config)

@@ -131,7 +131,8 @@ class NightlyProcess:
 
 # ---------------------------------------------------------------- the end state of a warehouse
 
-_VOLATILE = {"_dlt_load_id", "_dlt_id", "inserted_at"}  # differ per load, by design
+# differ per load by design: dlt's load ids (and the incremental marts' copy of them), row ids
+_VOLATILE = {"_dlt_load_id", "_dlt_id", "_source_load_id", "inserted_at"}
 _SKIP_TABLES = {"_dlt_loads", "_dlt_pipeline_state", "_dlt_version"}
 
 
@@ -155,7 +156,7 @@ def end_state(duckdb_path: Path) -> dict[str, object]:
         tables = conn.execute(
             "SELECT table_schema, table_name FROM information_schema.tables "
             "WHERE table_type = 'BASE TABLE' AND (table_schema LIKE 'raw\\_%' ESCAPE '\\' "
-            "AND table_schema NOT LIKE '%\_staging' ESCAPE '\' "  # dlt's merge scratch datasets
+            r"AND table_schema NOT LIKE '%\_staging' ESCAPE '\' "  # dlt's merge scratch datasets
             "OR table_schema IN ('marts', 'recon')) ORDER BY 1, 2").fetchall()
         for schema, table in tables:
             if table in _SKIP_TABLES or table.startswith("_dlt_") or (schema, table) == ("recon", "exception_events"):

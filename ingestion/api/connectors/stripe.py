@@ -20,7 +20,7 @@ from requests import Request, Response
 
 from ingestion.api.batch_writer import ObjectRows
 from ingestion.api.config import ApiConfig
-from ingestion.api.cursors import Cursor, SystemState
+from ingestion.api.cursors import Cursor, SystemState, content_hash
 from ingestion.api.transport import ApiSession
 from ingestion.catalog import objects
 
@@ -82,8 +82,8 @@ def _changed_since_events(client: RESTClient, config: ApiConfig, state: SystemSt
                         {"limit": config.page_size, "created[gte]": cursor.mark, "types[]": EVENT_TYPES}))
     now = _epoch(client)
     if now is not None and now - cursor.mark > EVENT_RETENTION_SECONDS:
-        raise FullExtractionNeeded(
-            f"the last billing extraction is older than Stripe's {EVENT_RETENTION_SECONDS // 86400}-day event retention")
+        days = EVENT_RETENTION_SECONDS // 86400
+        raise FullExtractionNeeded(f"the last billing extraction is older than Stripe's {days}-day event retention")
     changed: dict[str, set[str]] = {}
     for event in cursor.keep_changed((e["id"], e["created"], e) for e in events):
         obj = event.get("data", {}).get("object", {})
@@ -103,12 +103,15 @@ def extract(client: RESTClient, config: ApiConfig, state: SystemState, full: boo
     for spec in objects("billing"):
         cursor = state.cursor(spec.object)
         extra = {} if full or cursor.mark is None else {"created[gte]": cursor.mark}
-        listed = cursor.keep_changed((o["id"], o["created"], o)
-                                     for o in _list(client, f"/v1/{spec.object}", _params(config, spec.object, **extra)))
+        pages = _list(client, f"/v1/{spec.object}", _params(config, spec.object, **extra))
+        listed = cursor.keep_changed((o["id"], o["created"], o) for o in pages)
         have = {o["id"] for o in listed}
+        expand = {"expand[]": [e.removeprefix("data.") for e in EXPAND.get(spec.object, [])]}
         for obj_id in sorted(changed.get(spec.object, set()) - have):
-            expand = {"expand[]": [e.removeprefix("data.") for e in EXPAND.get(spec.object, [])]}
-            listed.append(client.get(f"/v1/{spec.object}/{obj_id}", params=expand).json())
+            obj = client.get(f"/v1/{spec.object}/{obj_id}", params=expand).json()
+            listed.append(obj)
+            if obj.get("created") == cursor.mark:  # keep the boundary current: no re-read next time
+                cursor.boundary[obj_id] = content_hash(obj)
         out.append(ObjectRows(spec, listed))
     started = _epoch(client)
     if full and started is not None:
