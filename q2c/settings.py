@@ -32,6 +32,8 @@ class Settings:
     docs_dir: Path
     # the analysts' read-only copy (q2c.publish); None = published/warehouse.duckdb beside the warehouse
     published_path: Path | None = None
+    # GX Data Docs and dbt docs each night (Q2C_DOCS=off skips both, e.g. for quick reruns)
+    build_docs: bool = True
 
     def __post_init__(self) -> None:
         if self.published_path is None:
@@ -40,6 +42,17 @@ class Settings:
     @property
     def data_dir(self) -> Path:
         return self.duckdb_path.parent
+
+
+def _switch(var: str, *, default: bool) -> bool:
+    value = os.environ.get(var, "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "on", "yes"):
+        return True
+    if value in ("0", "false", "off", "no"):
+        return False
+    raise ValueError(f"{var}={value!r}: expected on or off")
 
 
 def get_settings() -> Settings:
@@ -54,6 +67,7 @@ def get_settings() -> Settings:
         # beside the warehouse by default (data/docs), so a temporary warehouse documents itself there
         docs_dir=_path("Q2C_DOCS_DIR", duckdb_path.parent / "docs"),
         published_path=_path("Q2C_PUBLISHED_PATH", duckdb_path.parent / "published" / "warehouse.duckdb"),
+        build_docs=_switch("Q2C_DOCS", default=True),
     )
 
 

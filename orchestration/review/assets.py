@@ -51,6 +51,9 @@ def reconciliation_report(context: dg.AssetExecutionContext, warehouse: Warehous
     description="dbt docs (models, columns, lineage, catalog) under <Q2C_DOCS_DIR>/dbt/; index.html opens as a file.",
 )
 def dbt_docs(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse) -> dg.MaterializeResult:
+    if not get_settings().build_docs:
+        context.log.info("dbt docs switched off (Q2C_DOCS=off)")
+        return dg.MaterializeResult(metadata={"switched_off": "Q2C_DOCS=off"})
     index = generate_dbt_docs(dbt, resolve_as_of(context, warehouse), get_settings().docs_dir / "dbt")
     return dg.MaterializeResult(metadata={"index": dg.MetadataValue.path(str(index))})
 

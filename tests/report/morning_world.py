@@ -62,6 +62,7 @@ def morning_world(tmp_path_factory: pytest.TempPathFactory) -> MorningWorld:
         "Q2C_GROUND_TRUTH_DIR": str(root / "ground_truth"),
         "Q2C_REPORTS_DIR": str(root / "reports"),
         "Q2C_DOCS_DIR": str(root / "docs"),
+        "Q2C_DOCS": "on",  # this world checks the GX and dbt docs (tests/conftest.py turns them off)
         "Q2C_PUBLISHED_PATH": str(root / "published" / "warehouse.duckdb"),
         "Q2C_RECON_CONFIG": str(RECON_CONFIG_DEFAULT),
         "DAGSTER_HOME": str(root / "dagster_home"),
