@@ -17,6 +17,7 @@ STAGE_LABELS = {
     "publish": "publish (snapshot, report, docs)",
     "dagster_overhead": "Dagster between steps",
     "runner_overhead": "q2c run around the job (reviews, report, alerts)",
+    "nightly_total": "full nightly (land .. publish, as `q2c run`)",
     "total": "total",
 }
 

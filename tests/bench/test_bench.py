@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from q2c.cli import app
 
-STAGES = ("generate", "load_code_location", "land", "dbt_build", "reconcile", "ledger", "total")
+STAGES = ("generate", "load_code_location", "land", "dbt_build", "reconcile", "ledger", "nightly_total", "total")
 
 
 @pytest.fixture(scope="module")
