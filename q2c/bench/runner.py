@@ -265,6 +265,8 @@ def run_benchmark(scale: str, *, work_dir: Path | None = None, keep: bool = Fals
                     "load_average_before": [round(x, 2) for x in load_before],
                     "load_average_after": [round(x, 2) for x in os.getloadavg()]},
         "command": f"uv run q2c bench --scale {scale}",
+        # GX and dbt docs run each night unless switched off (Q2C_DOCS=off, as the test suite does)
+        "q2c_docs": os.environ.get("Q2C_DOCS", "on"),
         "rows_generated": generate["rows"],
         "time_entries": generate["time_entries"],
         "stages": stages,
