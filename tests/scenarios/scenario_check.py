@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from .pipeline_runner import FindingKey, PipelineRun
+from .conftest import SUITE_SECONDS
+from .pipeline_runner import FindingKey, PipelineRun, run_pipeline
 
 
 @dataclass
@@ -23,3 +25,23 @@ def check(run: PipelineRun, scenario: Scenario, family: str) -> None:
         f"scenario {scenario.name!r} ({scenario.note}): "
         f"missing {sorted(missing)}; unexpected {sorted(extra)}"
     )
+
+
+def run_family(world, root: Path, family: str) -> PipelineRun:
+    """Write the family's scenarios as one landing and run the pipeline on it once."""
+    world.write(root / "landing")
+    result = run_pipeline(root / "landing", root / "work")
+    SUITE_SECONDS[family] = sum(result.seconds.values())
+    return result
+
+
+def assert_ran_cleanly(run: PipelineRun, as_of) -> None:
+    assert run.as_of == as_of
+    assert not run.landing_problems, "\n".join(run.landing_problems)
+    assert not run.dbt_problems, "\n".join(run.dbt_problems)
+
+
+def assert_no_stray_findings(run: PipelineRun, scenarios: list[Scenario], family: str) -> None:
+    owned = set().union(*(s.subjects for s in scenarios))
+    stray = {k for k in run.keys if k[0].startswith(f"{family}-") and k[2] not in owned}
+    assert not stray, f"{family} findings about subjects no scenario owns: {sorted(stray)}"

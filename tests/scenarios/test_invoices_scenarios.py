@@ -11,11 +11,10 @@ from decimal import Decimal
 
 import pytest
 
-from .conftest import SUITE_SECONDS
 from .engagements import Products, engagement
 from .extract_builder import World
-from .pipeline_runner import PipelineRun, run_pipeline
-from .scenario_check import Scenario, check
+from .pipeline_runner import PipelineRun
+from .scenario_check import Scenario, check, assert_no_stray_findings, assert_ran_cleanly, run_family
 
 AS_OF = date(2026, 3, 31)
 w = World(datetime(2026, 3, 31, 2, 0, tzinfo=UTC))
@@ -189,17 +188,11 @@ scenario("inv09_baseline_matched_pair_clean", [iid, tid], [])
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
-    root = tmp_path_factory.mktemp("inv_scenarios")
-    w.write(root / "landing")
-    result = run_pipeline(root / "landing", root / "work")
-    SUITE_SECONDS["INV"] = sum(result.seconds.values())
-    return result
+    return run_family(w, tmp_path_factory.mktemp("inv_scenarios"), "INV")
 
 
 def test_pipeline_ran_cleanly(run: PipelineRun) -> None:
-    assert run.as_of == AS_OF
-    assert not run.landing_problems, "\n".join(run.landing_problems)
-    assert not run.dbt_problems, "\n".join(run.dbt_problems)
+    assert_ran_cleanly(run, AS_OF)
 
 
 @pytest.mark.parametrize("case", SCENARIOS, ids=[s.name for s in SCENARIOS])
@@ -208,6 +201,4 @@ def test_scenario(run: PipelineRun, case: Scenario) -> None:
 
 
 def test_no_findings_outside_scenarios(run: PipelineRun) -> None:
-    owned = set().union(*(s.subjects for s in SCENARIOS))
-    stray = {k for k in run.keys if k[0].startswith("INV-") and k[2] not in owned}
-    assert not stray, f"INV findings about subjects no scenario owns: {sorted(stray)}"
+    assert_no_stray_findings(run, SCENARIOS, "INV")
