@@ -26,7 +26,8 @@ from ingestion.report import HELD, LOADED, REJECTED, SKIPPED, BatchReport, FileR
 from ingestion.validation import FileValidation, quarantine_rows, validate_file
 
 CHUNK_ROWS = 100_000
-SCRATCH_MEMORY_LIMIT = "2GB"
+# Capped so a whole nightly stays within 2 GiB at L; DuckDB spills to temp_directory beyond it.
+SCRATCH_MEMORY_LIMIT = "768MB"
 
 
 SCRATCH_PREFIX = "q2c_landing_"

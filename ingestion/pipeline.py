@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dlt
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
 from ingestion.catalog import SYSTEMS, raw_dataset
 from ingestion.raw_tables import ensure_raw_tables
@@ -33,14 +34,20 @@ _DLT_DEFAULTS = {
 }
 
 
+# dlt's warehouse connection is otherwise uncapped (DuckDB's default: 80 % of RAM); beside the
+# landing scratch database (ingestion.landing_run) this keeps landing within the memory budget.
+WAREHOUSE_MEMORY_LIMIT = "768MB"
+
+
 def build_pipeline(system: str, duckdb_path: Path) -> dlt.Pipeline:
     for key, value in _DLT_DEFAULTS.items():
         os.environ.setdefault(key, value)
     duckdb_path = Path(duckdb_path).resolve()
     duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    credentials = DuckDbCredentials(str(duckdb_path), global_config={"memory_limit": WAREHOUSE_MEMORY_LIMIT})
     return dlt.pipeline(
         pipeline_name=f"q2c_{system}",
-        destination=dlt.destinations.duckdb(str(duckdb_path)),
+        destination=dlt.destinations.duckdb(credentials),
         dataset_name=raw_dataset(system),
         pipelines_dir=str(pipelines_dir_for(duckdb_path)),
     )

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
 from q2c.settings import get_settings
@@ -42,10 +41,11 @@ class Warehouse(dg.ConfigurableResource):
 
 
 def build_resources() -> dict[str, object]:
+    from orchestration.transform.dbt_cli import NightlyDbtCliResource
     from orchestration.transform.project import dbt_executable, dbt_project
 
     return {
         "warehouse": Warehouse(),
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+        "dbt": NightlyDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
         "dlt": DagsterDltResource(),
     }

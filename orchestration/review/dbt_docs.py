@@ -1,6 +1,6 @@
 """``dbt docs generate`` into ``<Q2C_DOCS_DIR>/dbt/``, cheaply.
 
-It reuses the nightly build's target folder with ``--no-compile`` and the build's own vars:
+It reuses the nightly build's target folder with ``--no-compile`` and the build's own settings:
 dbt then re-reads the partial parse, skips compiling (the build's manifest already holds the
 compiled SQL) and only runs the catalog query. It leaves the build's manifest.json and
 run_results.json as they were. ``--static`` inlines manifest and catalog into one HTML
@@ -10,7 +10,6 @@ browsers refuse for file:// pages).
 
 from __future__ import annotations
 
-import json
 import shutil
 from datetime import date
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource
 
 from orchestration.transform.assets import dbt_build_vars, nightly_target_path
+from orchestration.transform.dbt_cli import recon_settings_in_env
 
 PUBLISHED_FILES = {"static_index.html": "index.html", "manifest.json": "manifest.json", "catalog.json": "catalog.json"}
 
@@ -25,11 +25,10 @@ PUBLISHED_FILES = {"static_index.html": "index.html", "manifest.json": "manifest
 def generate_dbt_docs(dbt: DbtCliResource, as_of: date, out_dir: Path) -> Path:
     """Write index.html (self-contained), manifest.json and catalog.json to ``out_dir``."""
     target = nightly_target_path()
-    dbt.cli(
-        ["docs", "generate", "--static", "--no-compile", "--vars", json.dumps(dbt_build_vars(as_of))],
-        target_path=target,
-        raise_on_error=True,
-    ).wait()
+    with recon_settings_in_env(dbt_build_vars(as_of)):
+        invocation = dbt.cli(["docs", "generate", "--static", "--no-compile"],
+                             target_path=target, raise_on_error=True)
+    invocation.wait()
     out_dir.mkdir(parents=True, exist_ok=True)
     for source, name in PUBLISHED_FILES.items():
         staged = out_dir / f".{name}.tmp"

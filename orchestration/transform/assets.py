@@ -4,7 +4,6 @@ checks). dbt sources are keyed ``[raw_<system>, <table>]``, the keys of the dlt 
 the graph runs landing -> raw -> staging -> marts -> recon.findings -> ledger."""
 
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from orchestration.as_of import resolve_as_of
 from orchestration.resources import Warehouse
+from orchestration.transform.dbt_cli import recon_settings_in_env
 from orchestration.transform.build_state import build_fingerprint, forget_build, last_build_fingerprint, record_build
 from orchestration.transform.project import dbt_project
 from q2c.reconciliation_config import load_recon_config
@@ -74,12 +74,13 @@ def q2c_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, wareh
             return
         forget_build(conn)
     context.log.info(f"dbt build as of {as_of}")
-    invocation = dbt.cli(
-        # unit tests check model logic on fixtures, not tonight's data: CI runs them (tests/dbt)
-        ["build", "--vars", json.dumps(build_vars), "--exclude", "resource_type:unit_test"],
-        context=context,
-        target_path=nightly_target_path(),
-    )
+    with recon_settings_in_env(build_vars):  # not --vars: keeps dbt's partial parse (dbt_cli.py)
+        invocation = dbt.cli(
+            # unit tests check model logic on fixtures, not tonight's data: CI runs them (tests/dbt)
+            ["build", "--exclude", "resource_type:unit_test"],
+            context=context,
+            target_path=nightly_target_path(),
+        )
     yield from invocation.stream()
     if whole:
         with warehouse.connect() as conn:

@@ -1,8 +1,9 @@
 {#-
-  Reconciliation settings. The runner passes config/reconciliation.yml as --vars
-  (q2c.reconciliation_config.ReconConfig.dbt_vars); the defaults below are the catalogue's
-  and only apply when a var is not passed (e.g. a bare `dbt build`). Keep them equal to
-  config/reconciliation.yml: tests/reconciliation/test_thresholds.py checks that they are.
+  Reconciliation settings, by precedence: --vars (a hand-run `dbt build --vars ...`), then the
+  Q2C_RECON_SETTINGS environment variable (JSON of config/reconciliation.yml plus the as-of
+  date; the nightly runner sets it, see orchestration/transform/dbt_cli.py: unlike --vars, a
+  new value does not force a full re-parse), then the catalogue's defaults below. Keep the
+  defaults equal to config/reconciliation.yml: tests/reconciliation/test_thresholds.py checks.
 -#}
 {% macro recon_default_settings() -%}
   {{ return({
@@ -32,9 +33,13 @@
   }) }}
 {%- endmacro %}
 
+{% macro recon_passed_settings() -%}
+  {{ return(fromjson(env_var('Q2C_RECON_SETTINGS', '{}'))) }}
+{%- endmacro %}
+
 {#- Raw value of a setting (text or number as passed). -#}
 {% macro recon_setting(name) -%}
-  {{ return(var(name, recon_default_settings()[name])) }}
+  {{ return(var(name, recon_passed_settings().get(name, recon_default_settings()[name]))) }}
 {%- endmacro %}
 
 {#- Whole number of days, rendered as an integer literal. -#}
@@ -56,7 +61,7 @@
 {%- endmacro %}
 
 {% macro recon_owner(rule_id) -%}
-  {%- set owners = var('recon_owners', recon_default_owners()) -%}
+  {%- set owners = var('recon_owners', recon_passed_settings().get('recon_owners', recon_default_owners())) -%}
   {%- if rule_id not in owners -%}
     {{ exceptions.raise_compiler_error("no owner configured for rule " ~ rule_id) }}
   {%- endif -%}
