@@ -5,6 +5,11 @@ dlt source state (what the landing run reads to decide what is pending) and its
 ``batch_log`` table (what people read). Listing reads the batch_log plus the landing zone;
 skipping runs the system's dlt source in skip mode, so the new state and its batch_log row
 commit in the same load package, exactly as a normal landing run's do.
+
+A changed re-delivery of an accepted batch is rejected under a derived id of its own,
+``<batch id>~redelivered-<8 hex>`` (ingestion.redelivery): the batch's own row stays as it
+was. Skipping that derived id acknowledges that content; giving the batch's own id instead
+skips its rejected re-delivery when there is exactly one.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 from ingestion.catalog import BATCH_LOG, SYSTEMS, raw_dataset
 from ingestion.landing_run import SkipRefused, SkipRequest
 from ingestion.manifest import discover_batches
+from ingestion.redelivery import redelivered_batch
 from ingestion.report import REJECTED
 from ingestion.sources import build_source, release
 
@@ -40,6 +46,11 @@ class BatchState:
     rows_quarantined: int | None = None
     reason: str | None = None
     in_landing_zone: bool = True
+
+    @property
+    def redelivery_of(self) -> str | None:
+        """For a rejected (or skipped) re-delivery: the loaded batch it re-delivered."""
+        return redelivered_batch(self.batch_id)
 
 
 def _connect_read_only(duckdb_path: Path) -> duckdb.DuckDBPyConnection | None:
@@ -85,9 +96,10 @@ def list_batches(landing_dir: Path, duckdb_path: Path,
         for batch_id in ids:
             if batch_id in logged[system]:
                 status, mode, manifest, loaded, quarantined, reason = logged[system][batch_id]
+                folder = redelivered_batch(batch_id) or batch_id  # a re-delivery: its batch's
                 states.append(BatchState(system, batch_id, status, mode, manifest, loaded,
                                          quarantined, reason,
-                                         in_landing_zone=batch_id in present or batch_id in incomplete))
+                                         in_landing_zone=folder in present or folder in incomplete))
             elif batch_id in present:
                 states.append(BatchState(system, batch_id, PENDING, reason="complete; lands on the next run"))
             else:
@@ -102,6 +114,13 @@ def _find_rejected(states: list[BatchState], batch_id: str, system: str | None) 
     if not matches:
         raise BatchAdminError(f"unknown {where}batch {batch_id!r}: see `q2c batches list`")
     rejected = [s for s in matches if s.status == REJECTED]
+    if not rejected:  # an accepted batch's own id: its rejected re-delivery, if only one
+        rejected = [s for s in states if s.redelivery_of == batch_id and s.status == REJECTED
+                    and (system is None or s.system == system)]
+        if len(rejected) > 1:
+            names = ", ".join(f"{s.system} {s.batch_id}" for s in rejected)
+            raise BatchAdminError(
+                f"batch {batch_id} has several rejected re-deliveries ({names}): skip one by its id")
     if not rejected:
         found = ", ".join(f"{s.system} {s.status}" for s in matches)
         raise BatchAdminError(
@@ -115,7 +134,10 @@ def _find_rejected(states: list[BatchState], batch_id: str, system: str | None) 
 
 def skip_batch(batch_id: str, reason: str, landing_dir: Path, duckdb_path: Path,
                system: str | None = None) -> BatchState:
-    """Record a rejected batch as skipped, so the batches after it land on the next run.
+    """Record a rejected batch as skipped, so the batches after it land on the next run. For
+    a rejected re-delivery (its derived id, or the batch's own id when it has exactly one)
+    only that derived row becomes skipped, so that content is not reported again; the batch
+    itself stays as it was loaded.
 
     Raises BatchAdminError (and changes nothing) for an unknown batch, one that is not
     rejected, an empty reason, or a warehouse that is busy.
@@ -133,7 +155,7 @@ def skip_batch(batch_id: str, reason: str, landing_dir: Path, duckdb_path: Path,
         raise BatchAdminError(
             f"{target.system} has an interrupted landing run pending: run `q2c run` first, "
             "then skip if the batch is still rejected")
-    source = build_source(target.system, Path(landing_dir), SkipRequest(batch_id, reason.strip()))
+    source = build_source(target.system, Path(landing_dir), SkipRequest(target.batch_id, reason.strip()))
     try:
         pipeline.run(source)
     except PipelineStepFailed as exc:
@@ -146,4 +168,4 @@ def skip_batch(batch_id: str, reason: str, landing_dir: Path, duckdb_path: Path,
     finally:
         release(source)
     return next(s for s in list_batches(landing_dir, duckdb_path, (target.system,))
-                if s.batch_id == batch_id)
+                if s.batch_id == target.batch_id)

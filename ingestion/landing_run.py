@@ -22,6 +22,7 @@ import pyarrow as pa
 from ingestion.catalog import ObjectSpec, objects
 from ingestion.manifest import BatchRejected, Manifest, discover_batches, read_manifest, unlisted_files
 from ingestion.readers import ParsedFile, ident, parse_file, sql_str
+from ingestion.redelivery import accepted_content, changed_redelivery
 from ingestion.report import HELD, LOADED, REJECTED, SKIPPED, BatchReport, FileReport, LandingReport
 from ingestion.validation import FileValidation, quarantine_rows, validate_file
 
@@ -130,6 +131,9 @@ class LandingRun:
 
         complete, incomplete = discover_batches(self.landing_dir, self.system)
         self.report.incomplete_batches = incomplete
+        for batch_dir in complete:
+            if "fingerprint" in loaded.get(batch_dir.name, {}):  # accepted for its content
+                self._check_redelivery(batch_dir, loaded[batch_dir.name], loaded, logged)
         pending = [d for d in complete if d.name not in loaded]
         if not pending:
             return
@@ -158,7 +162,7 @@ class LandingRun:
                 if twin is not None and manifest.rows > 0:
                     report.status = SKIPPED
                     report.reason = f"same content as already loaded batch {twin}"
-                    loaded[batch_dir.name] = {"status": SKIPPED, "fingerprint": manifest.fingerprint}
+                    loaded[batch_dir.name] = {"status": SKIPPED, **accepted_content(manifest)}
                     self._log_rows.append(report.log_row())
                     continue
                 files = []
@@ -189,7 +193,7 @@ class LandingRun:
             report.warnings += [f"{name}: not listed in the manifest, ignored"
                                 for name in unlisted_files(batch_dir, manifest)]
             accepted.append(_AcceptedBatch(manifest, files))
-            loaded[batch_dir.name] = {"status": LOADED, "fingerprint": manifest.fingerprint}
+            loaded[batch_dir.name] = {"status": LOADED, **accepted_content(manifest)}
             if manifest.rows > 0:
                 fingerprints[manifest.fingerprint] = batch_dir.name
             logged.pop(batch_dir.name, None)
@@ -197,9 +201,20 @@ class LandingRun:
         for spec in objects(self.system):
             self._plan_object(spec, accepted)
 
+    def _check_redelivery(self, batch_dir: Path, entry: dict, loaded: dict, logged: dict) -> None:
+        """An accepted batch's folder is never loaded again. Changed content in it is rejected
+        under its own derived id (redelivery.py), holding nothing back and leaving the
+        batch's own state and batch_log row alone, until that derived id is skipped."""
+        rejected = changed_redelivery(self.system, batch_dir, entry)
+        if rejected is None or rejected.batch_id in loaded:  # the accepted content, or skipped
+            return
+        self.report.batches.append(rejected)
+        self._log_unfinished(rejected, logged)
+
     def _record_skip(self, skip: SkipRequest, loaded: dict, logged: dict) -> None:
         """Mark a rejected batch skipped in the source state (so later batches of the system
-        are no longer held) and log it; dlt commits both with this run's load package."""
+        are no longer held; for a rejected re-delivery's derived id, so that content is not
+        reported again) and log it; dlt commits both with this run's load package."""
         previous = logged.get(skip.batch_id, "")
         if skip.batch_id in loaded:
             raise SkipRefused(f"{self.system} batch {skip.batch_id} is already "

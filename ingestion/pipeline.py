@@ -13,6 +13,7 @@ from ingestion.catalog import SYSTEMS, raw_dataset
 from ingestion.raw_tables import ensure_raw_tables
 from ingestion.report import LandingReport
 from ingestion.sources import build_source, landing_report, landing_run, release
+from q2c.settings import duckdb_memory_limit
 
 __all__ = ["build_source", "build_pipeline", "land_system", "land_all", "landing_report",
            "LandingReport"]
@@ -34,17 +35,12 @@ _DLT_DEFAULTS = {
 }
 
 
-# dlt's warehouse connection is otherwise uncapped (DuckDB's default: 80 % of RAM); beside the
-# landing scratch database (ingestion.landing_run) this keeps landing within the memory budget.
-WAREHOUSE_MEMORY_LIMIT = "768MB"
-
-
 def build_pipeline(system: str, duckdb_path: Path) -> dlt.Pipeline:
     for key, value in _DLT_DEFAULTS.items():
         os.environ.setdefault(key, value)
     duckdb_path = Path(duckdb_path).resolve()
     duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-    credentials = DuckDbCredentials(str(duckdb_path), global_config={"memory_limit": WAREHOUSE_MEMORY_LIMIT})
+    credentials = DuckDbCredentials(str(duckdb_path), global_config={"memory_limit": duckdb_memory_limit()})
     return dlt.pipeline(
         pipeline_name=f"q2c_{system}",
         destination=dlt.destinations.duckdb(credentials),

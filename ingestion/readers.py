@@ -82,6 +82,8 @@ def parse_file(con: duckdb.DuckDBPyConnection, mf: ManifestFile, tag: str) -> Pa
     else:
         try:
             parsed = _parse_csv(con, mf, tag) if mf.spec.is_csv else _parse_jsonl(con, mf, tag)
+        except (duckdb.OutOfMemoryException, duckdb.InterruptException):
+            raise  # this machine's limits, not a fault of the file: fail the run, reject nothing
         except (duckdb.Error, UnicodeDecodeError) as exc:
             encoding = utf8_problem(mf.path)
             if encoding is not None:
@@ -129,10 +131,12 @@ def _parse_csv(con: duckdb.DuckDBPyConnection, mf: ManifestFile, tag: str) -> Pa
     raw = f"{tag}_csv"
     # Explicit dialect and columns: no sniffing, every value kept as the file's text. The path
     # and the header's names are data: parameters (a dict binds as the STRUCT read_csv wants).
+    # buffer_size: DuckDB's default is 16 x max_line_size (1 GiB), more than the scratch
+    # database's memory cap allows in one block.
     con.execute(
         f"CREATE TABLE {raw} AS SELECT * FROM read_csv($path, header=true, "
         "columns=$columns, delim=',', quote='\"', escape='\"', auto_detect=false, "
-        "strict_mode=true, encoding='utf-8', max_line_size=67108864)",
+        "strict_mode=true, encoding='utf-8', max_line_size=67108864, buffer_size=134217728)",
         {"path": str(mf.path), "columns": {h: "VARCHAR" for h in header}})
 
     by_source = {f.source: f.column for f in spec.fields}
@@ -232,7 +236,7 @@ def _parse_jsonl(con: duckdb.DuckDBPyConnection, mf: ManifestFile, tag: str) -> 
         f"CREATE TABLE {lines} AS SELECT line, {is_json_object('line')} AS _ok "
         "FROM read_csv($path, "
         "columns={'line': 'VARCHAR'}, header=false, delim=chr(1), quote='', escape='', "
-        "auto_detect=false, strict_mode=true, encoding='utf-8', max_line_size=67108864)",
+        "auto_detect=false, strict_mode=true, encoding='utf-8', max_line_size=67108864, buffer_size=134217728)",
         {"path": str(mf.path)})
     rows = con.execute(f"SELECT count(*) FROM {lines}").fetchall()[0][0]
     valid = "_ok"

@@ -14,7 +14,7 @@ import dagster as dg
 import duckdb
 from dagster_dlt import DagsterDltResource
 
-from q2c.settings import get_settings
+from q2c.settings import duckdb_memory_limit, get_settings
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -34,6 +34,7 @@ class Warehouse(dg.ConfigurableResource):
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = duckdb.connect(str(self.path), read_only=read_only)
+        conn.execute(f"SET memory_limit = '{duckdb_memory_limit()}'")  # validated in q2c.settings
         try:
             yield conn
         finally:

@@ -29,7 +29,9 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
 def list_command(
     system: str | None = typer.Option(None, "--system", help=f"One of {', '.join(SYSTEMS)}."),
 ) -> None:
-    """Each batch's state per system: loaded, rejected, held, skipped, pending, incomplete."""
+    """Each batch's state per system: loaded, rejected, held, skipped, pending, incomplete.
+
+    A loaded batch's changed re-delivery has a row of its own: <batch id>~redelivered-<8 hex>."""
     if system is not None and system not in SYSTEMS:
         raise typer.BadParameter(f"unknown system {system!r}; expected one of {', '.join(SYSTEMS)}",
                                  param_hint="--system")
@@ -57,11 +59,15 @@ def list_command(
 
 @batches_app.command("skip")
 def skip_command(
-    batch_id: str = typer.Argument(..., help="The rejected batch's id, e.g. 2026-11-22T02-00-00Z."),
+    batch_id: str = typer.Argument(..., help=(
+        "The rejected batch's id, e.g. 2026-11-22T02-00-00Z, or a rejected re-delivery's "
+        "2026-11-22T02-00-00Z~redelivered-<8 hex> (the batch's own id will do when it has only one).")),
     reason: str = typer.Option(..., "--reason", help="Why it is skipped (kept in the batch_log)."),
     system: str | None = typer.Option(None, "--system", help="Needed when the id is rejected in several systems."),
 ) -> None:
-    """Give up on a rejected batch so the later batches of its system land on the next run."""
+    """Give up on a rejected batch so the later batches of its system land on the next run.
+
+    A rejected re-delivery: no longer reported; its batch keeps what was first delivered."""
     from ingestion.batch_admin import BatchAdminError, skip_batch
 
     settings = get_settings()
@@ -71,4 +77,8 @@ def skip_command(
         typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
         raise typer.Exit(1) from None
     typer.echo(f"{state.system} {state.batch_id}: {state.status} ({state.reason})")
-    typer.echo("later batches of this system land on the next run (`q2c run`).")
+    if state.redelivery_of is not None:
+        typer.echo(f"that re-delivered content is no longer reported; batch {state.redelivery_of} "
+                   "keeps what was first delivered (no later batch was held).")
+    else:
+        typer.echo("later batches of this system land on the next run (`q2c run`).")

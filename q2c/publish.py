@@ -19,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 
+from q2c.settings import duckdb_memory_limit
+
 _TMP_SUFFIX = ".publishing"
 
 
@@ -66,6 +68,7 @@ def publish_snapshot(pipeline_db: Path, published: Path) -> PublishedSnapshot:
     tmp = _temp_path(published)
     try:
         with duckdb.connect(":memory:") as conn:
+            conn.execute(f"SET memory_limit = '{duckdb_memory_limit()}'")
             # paths are parameters; the catalogue aliases are fixed names
             conn.execute("ATTACH $path AS q2c_pipeline (READ_ONLY)", {"path": str(pipeline_db)})
             conn.execute("ATTACH $path AS q2c_snapshot", {"path": str(tmp)})

@@ -9,6 +9,7 @@ temporary folder by setting the variables.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,6 +70,21 @@ def get_settings() -> Settings:
         published_path=_path("Q2C_PUBLISHED_PATH", duckdb_path.parent / "published" / "warehouse.duckdb"),
         build_docs=_switch("Q2C_DOCS", default=True),
     )
+
+
+_MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+DUCKDB_MEMORY_LIMIT_DEFAULT = "1GB"
+
+
+def duckdb_memory_limit() -> str:
+    """Memory cap of every DuckDB connection to the warehouse (dlt, dbt, Dagster steps):
+    ``Q2C_DUCKDB_MEMORY_LIMIT``, default 1GB. DuckDB's own default is 80 % of RAM per
+    process; capped, big sorts and joins spill to disk instead and a nightly at 5M time
+    entries stays within a small machine's memory."""
+    value = os.environ.get("Q2C_DUCKDB_MEMORY_LIMIT", "").strip() or DUCKDB_MEMORY_LIMIT_DEFAULT
+    if not _MEMORY_LIMIT.fullmatch(value):
+        raise ValueError(f"Q2C_DUCKDB_MEMORY_LIMIT={value!r}: expected a size such as 1GB or 768MB")
+    return value
 
 
 def export_environment(settings: Settings | None = None) -> None:

@@ -22,6 +22,7 @@ from q2c.quality.baselines import BASELINES_FILE, Baselines, load_baselines, sav
 from q2c.quality.iso_currencies import HIGH_NOMINAL_CURRENCIES
 from q2c.quality.mart_checks import MART_CHECKS, MartChecks
 from q2c.quality.outcome import ExpectationOutcome
+from q2c.settings import duckdb_memory_limit
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -117,6 +118,7 @@ def _read_marts(duckdb_path: Path, selected: list[MartChecks]) -> dict[str, "pd.
     these frames feed statistics (ranges, means, null rates), never a business number.
     """
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        con.execute(f"SET memory_limit = '{duckdb_memory_limit()}'")
         existing: dict[str, set[str]] = {}
         for table, column in con.execute(
             "select table_name, column_name from information_schema.columns where table_schema = ?",

@@ -155,14 +155,13 @@ def test_new_unknown_column_loads_and_is_a_warn_check(wh):
     assert clean.passed
 
 
-@pytest.mark.parametrize("changed", [False, True], ids=["identical", "changed content"])
-def test_redelivering_a_loaded_batch_id_loads_nothing_twice(wh, changed):
+def test_redelivering_a_loaded_batch_id_loads_nothing_twice(wh):
+    """Identical content only; changed content under a loaded id: test_redelivery.py."""
     write_batch(wh.landing, "crm", B1, {"Account": [account(1), account(2)]}, mode="incremental")
     land_system("crm", wh.landing, wh.duckdb_path)
     before = wh.table("raw_crm.account"), wh.table("raw_crm.batch_log")
     shutil.rmtree(wh.landing / "crm" / B1)
-    rows = [account(1, Name="Again"), account(2), account(3)] if changed else [account(1), account(2)]
-    write_batch(wh.landing, "crm", B1, {"Account": rows}, mode="incremental")
+    write_batch(wh.landing, "crm", B1, {"Account": [account(1), account(2)]}, mode="incremental")
 
     report = land_system("crm", wh.landing, wh.duckdb_path)
     assert report.batches == [] and report.rows_loaded == 0
