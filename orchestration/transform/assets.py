@@ -13,8 +13,8 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from orchestration.as_of import resolve_as_of
 from orchestration.resources import Warehouse
-from orchestration.transform.dbt_cli import recon_settings_in_env
 from orchestration.transform.build_state import build_fingerprint, forget_build, last_build_fingerprint, record_build
+from orchestration.transform.dbt_cli import recon_settings_in_env
 from orchestration.transform.project import dbt_project
 from q2c.reconciliation_config import load_recon_config
 from q2c.settings import get_settings
