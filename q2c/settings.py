@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,3 +102,22 @@ def export_environment(settings: Settings | None = None) -> None:
     os.environ["Q2C_REPORTS_DIR"] = str(s.reports_dir)
     os.environ["Q2C_RECON_CONFIG"] = str(s.recon_config_path)
     os.environ["Q2C_DOCS_DIR"] = str(s.docs_dir)
+
+
+@contextmanager
+def environment(values: Mapping[str, str | None]) -> Iterator[None]:
+    """Set (or, for None, unset) environment variables inside the block; restore them after."""
+    saved = {key: os.environ.get(key) for key in values}
+    for key, value in values.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -15,10 +15,9 @@ Two fixed costs are cut from every nightly dbt call, both measured on this machi
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from functools import cached_property
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -26,6 +25,8 @@ from typing import Any
 
 from dagster_dbt import DbtCliResource
 from packaging import version
+
+from q2c.settings import environment
 
 RECON_SETTINGS_ENV = "Q2C_RECON_SETTINGS"
 
@@ -44,16 +45,7 @@ class NightlyDbtCliResource(DbtCliResource):
         return None
 
 
-@contextmanager
-def recon_settings_in_env(settings: Mapping[str, Any]) -> Iterator[None]:
+def recon_settings_in_env(settings: Mapping[str, Any]) -> AbstractContextManager[None]:
     """Expose ``settings`` to dbt calls started inside the block (they copy the environment
     when the subprocess starts), then restore the previous value."""
-    previous = os.environ.get(RECON_SETTINGS_ENV)
-    os.environ[RECON_SETTINGS_ENV] = json.dumps(dict(settings), sort_keys=True)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(RECON_SETTINGS_ENV, None)
-        else:
-            os.environ[RECON_SETTINGS_ENV] = previous
+    return environment({RECON_SETTINGS_ENV: json.dumps(dict(settings), sort_keys=True)})

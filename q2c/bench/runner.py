@@ -34,7 +34,7 @@ from q2c.bench.memory import MemorySampler
 from q2c.bench.raw_baseline import raw_load
 from q2c.bench.scales import SCALES, Scale
 from q2c.bench.timings import DBT_STEP, LEDGER_STEPS, RunTimings, Window, run_timings
-from q2c.settings import PROJECT_ROOT, RECON_CONFIG_DEFAULT, Settings, get_settings
+from q2c.settings import PROJECT_ROOT, RECON_CONFIG_DEFAULT, Settings, environment, get_settings
 
 Echo = Callable[[str], None]
 MIB = 1024 * 1024
@@ -75,17 +75,9 @@ def _environment(settings: Settings) -> Iterator[None]:
         "Q2C_DOCS_DIR": str(settings.docs_dir),
         "DAGSTER_HOME": str(settings.data_dir / "dagster_home"),
     }
-    saved = {k: os.environ.get(k) for k in [*values, "Q2C_AS_OF"]}
-    os.environ.update(values)
-    os.environ.pop("Q2C_AS_OF", None)  # the as-of follows the landed batches, night by night
-    try:
+    # the as-of follows the landed batches, night by night
+    with environment({**values, "Q2C_AS_OF": None}):
         yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _stage(seconds: float, peak: int, rows: int | None = None, **extra) -> dict:
