@@ -26,6 +26,8 @@ from ingestion.manifest import discover_batches
 from ingestion.redelivery import redelivered_batch
 from ingestion.report import REJECTED
 from ingestion.sources import build_source, release
+from q2c.settings import DUCKDB_MEMORY_LIMIT_DEFAULT
+from q2c.warehouse import WarehouseLocked, open_duckdb
 
 PENDING = "pending"  # complete in the landing zone, not examined by a landing run yet
 INCOMPLETE = "incomplete"  # no _manifest.json yet: still being written
@@ -57,8 +59,8 @@ def _connect_read_only(duckdb_path: Path) -> duckdb.DuckDBPyConnection | None:
     if not Path(duckdb_path).exists():
         return None
     try:
-        return duckdb.connect(str(duckdb_path), read_only=True)
-    except duckdb.IOException as exc:
+        return open_duckdb(duckdb_path, memory_limit=DUCKDB_MEMORY_LIMIT_DEFAULT, read_only=True)
+    except (duckdb.IOException, WarehouseLocked) as exc:
         raise BatchAdminError(
             f"cannot open {duckdb_path} (is a nightly run in progress?): {exc}") from None
 

@@ -25,6 +25,7 @@ from ingestion.readers import ParsedFile, ident, parse_file, sql_str
 from ingestion.redelivery import accepted_content, changed_redelivery
 from ingestion.report import HELD, LOADED, REJECTED, SKIPPED, BatchReport, FileReport, LandingReport
 from ingestion.validation import FileValidation, quarantine_rows, validate_file
+from q2c.warehouse import open_duckdb
 
 CHUNK_ROWS = 100_000
 # Capped so a whole nightly stays within 2 GiB at L; DuckDB spills to temp_directory beyond it.
@@ -103,8 +104,7 @@ class LandingRun:
         # A caller that never calls close() (e.g. an orchestrator running the source
         # itself) still gets the scratch folder removed once the run is garbage.
         weakref.finalize(self, shutil.rmtree, str(self._tmp), True)
-        return duckdb.connect(str(self._tmp / "scratch.duckdb"), config={
-            "memory_limit": SCRATCH_MEMORY_LIMIT,
+        return open_duckdb(self._tmp / "scratch.duckdb", memory_limit=SCRATCH_MEMORY_LIMIT, config={
             "temp_directory": str(self._tmp / "spill"),
             "preserve_insertion_order": True,
         })

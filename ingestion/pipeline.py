@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 import dlt
@@ -13,7 +12,7 @@ from ingestion.catalog import SYSTEMS, raw_dataset
 from ingestion.raw_tables import ensure_raw_tables
 from ingestion.report import LandingReport
 from ingestion.sources import build_source, landing_report, landing_run, release
-from q2c.settings import duckdb_memory_limit
+from q2c.settings import DUCKDB_MEMORY_LIMIT_DEFAULT, set_library_defaults
 
 __all__ = ["build_source", "build_pipeline", "land_system", "land_all", "landing_report",
            "LandingReport"]
@@ -35,12 +34,11 @@ _DLT_DEFAULTS = {
 }
 
 
-def build_pipeline(system: str, duckdb_path: Path) -> dlt.Pipeline:
-    for key, value in _DLT_DEFAULTS.items():
-        os.environ.setdefault(key, value)
+def build_pipeline(system: str, duckdb_path: Path, memory_limit: str = DUCKDB_MEMORY_LIMIT_DEFAULT) -> dlt.Pipeline:
+    set_library_defaults(_DLT_DEFAULTS)
     duckdb_path = Path(duckdb_path).resolve()
     duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-    credentials = DuckDbCredentials(str(duckdb_path), global_config={"memory_limit": duckdb_memory_limit()})
+    credentials = DuckDbCredentials(str(duckdb_path), global_config={"memory_limit": memory_limit})
     return dlt.pipeline(
         pipeline_name=f"q2c_{system}",
         destination=dlt.destinations.duckdb(credentials),

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
 from ingestion.catalog import SQL_TYPES, SYSTEMS, ChildSpec, ObjectSpec, objects, raw_dataset
 from ingestion.readers import ident
+from q2c.settings import DUCKDB_MEMORY_LIMIT_DEFAULT
+from q2c.warehouse import open_duckdb
 
 # Technical columns every landed row carries (docs/design.md §1).
 _TECHNICAL = (
@@ -50,10 +50,12 @@ def declared_tables(system: str) -> dict[str, list[tuple[str, str]]]:
     return tables
 
 
-def ensure_raw_tables(duckdb_path: Path, systems: tuple[str, ...] = SYSTEMS) -> list[str]:
+def ensure_raw_tables(
+    duckdb_path: Path, systems: tuple[str, ...] = SYSTEMS, memory_limit: str = DUCKDB_MEMORY_LIMIT_DEFAULT
+) -> list[str]:
     """Create the raw tables that do not exist yet; returns their qualified names."""
     created: list[str] = []
-    con = duckdb.connect(str(duckdb_path))
+    con = open_duckdb(duckdb_path, memory_limit=memory_limit)
     try:
         con.execute("BEGIN")
         for system in systems:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import duckdb
 
-from q2c.settings import duckdb_memory_limit
+from q2c.settings import DUCKDB_MEMORY_LIMIT_DEFAULT
+from q2c.warehouse import open_duckdb
 
 _TMP_SUFFIX = ".publishing"
 
@@ -55,7 +56,9 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def publish_snapshot(pipeline_db: Path, published: Path) -> PublishedSnapshot:
+def publish_snapshot(
+    pipeline_db: Path, published: Path, memory_limit: str = DUCKDB_MEMORY_LIMIT_DEFAULT
+) -> PublishedSnapshot:
     """Copy ``pipeline_db`` into a new file and atomically put it at ``published``."""
     started = time.monotonic()
     pipeline_db, published = Path(pipeline_db).resolve(), Path(published).resolve()
@@ -67,8 +70,7 @@ def publish_snapshot(pipeline_db: Path, published: Path) -> PublishedSnapshot:
     remove_abandoned_copies(published)
     tmp = _temp_path(published)
     try:
-        with duckdb.connect(":memory:") as conn:
-            conn.execute(f"SET memory_limit = '{duckdb_memory_limit()}'")
+        with open_duckdb(":memory:", memory_limit=memory_limit) as conn:
             # paths are parameters; the catalogue aliases are fixed names
             conn.execute("ATTACH $path AS q2c_pipeline (READ_ONLY)", {"path": str(pipeline_db)})
             conn.execute("ATTACH $path AS q2c_snapshot", {"path": str(tmp)})

@@ -1,9 +1,11 @@
-"""Where q2c reads and writes, from environment variables with defaults under ``data/``.
+"""Everything q2c is configured with, read from the environment in one place.
 
-Every component (dlt pipelines, dbt's ``profiles.yml``, Dagster resources, the CLI) takes
-its paths from here or from the same variables, so one ``export`` moves the whole platform.
-Values are read at call time, not import time, so tests can point a process at a
-temporary folder by setting the variables.
+``get_settings()`` reads the ``Q2C_*`` variables (and ``DAGSTER_HOME``) once and returns a
+frozen :class:`Settings`; every caller (the CLI, the Dagster resources, landing, dbt's
+profile, the alert sinks, the API connectors) takes its values from that object. No other
+module reads ``os.environ``. dbt and dlt read a few variables themselves inside their own
+processes: :meth:`Settings.process_environment` is what they are given, so one ``export``
+still moves the whole platform.
 """
 
 from __future__ import annotations
@@ -12,17 +14,27 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 RECON_CONFIG_DEFAULT = PROJECT_ROOT / "config" / "reconciliation.yml"
+DUCKDB_MEMORY_LIMIT_DEFAULT = "1GB"
+
+_MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+# the variables the API connectors and alert sinks parse themselves (ingestion.api.config, q2c.alerts)
+_PASSED_THROUGH = re.compile(r"Q2C_(CRM|PSA|ERP|BILLING|API|ALERT)_[A-Z0-9_]+")
 
 
-def _path(var: str, default: Path) -> Path:
-    value = os.environ.get(var)
-    return Path(value).expanduser().resolve() if value else default
+class SettingsError(ValueError):
+    """A variable holds a value q2c cannot use; the message names the variable."""
+
+
+class AsOfError(SettingsError):
+    """No usable as-of date: malformed where given, or nothing loaded to derive it from."""
 
 
 @dataclass(frozen=True)
@@ -33,80 +45,121 @@ class Settings:
     reports_dir: Path
     recon_config_path: Path
     docs_dir: Path
-    # the analysts' read-only copy (q2c.publish); None = published/warehouse.duckdb beside the warehouse
-    published_path: Path | None = None
+    published_path: Path
+    dagster_home: Path
     # GX Data Docs and dbt docs each night (Q2C_DOCS=off skips both, e.g. for quick reruns)
     build_docs: bool = True
-
-    def __post_init__(self) -> None:
-        if self.published_path is None:
-            object.__setattr__(self, "published_path", self.duckdb_path.parent / "published" / "warehouse.duckdb")
+    # cap of every DuckDB connection to the warehouse; DuckDB spills to disk beyond it
+    duckdb_memory_limit: str = DUCKDB_MEMORY_LIMIT_DEFAULT
+    # Q2C_AS_OF: the as-of date of every run until unset (a run's own tag still wins)
+    as_of: date | None = None
+    schedule_timezone: str = "UTC"
+    # where `q2c demo --api` keeps the stand-in APIs' own demo data
+    api_standin_dir: Path | None = None
+    # Q2C_<SYSTEM>_* / Q2C_API_* / Q2C_ALERT_* as read: parsed by the API and alert modules
+    passed_through: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def data_dir(self) -> Path:
         return self.duckdb_path.parent
 
+    @property
+    def dbt_target_dir(self) -> Path:
+        """dbt's target folder for the nightly build, beside the warehouse it builds: one fixed
+        folder per warehouse keeps partial parsing and nothing accumulates."""
+        return self.data_dir / "dbt_target"
 
-def _switch(var: str, *, default: bool) -> bool:
-    value = os.environ.get(var, "").strip().lower()
+    @property
+    def standin_source_dir(self) -> Path:
+        return self.api_standin_dir or self.data_dir / "api_standin" / "source"
+
+    def process_environment(self) -> dict[str, str]:
+        """The variables a child process (dbt, a `q2c run` subprocess) must see to act on the
+        same folders, as absolute paths."""
+        env = {
+            "Q2C_LANDING_DIR": str(self.landing_dir),
+            "Q2C_DUCKDB_PATH": str(self.duckdb_path),
+            "Q2C_GROUND_TRUTH_DIR": str(self.ground_truth_dir),
+            "Q2C_REPORTS_DIR": str(self.reports_dir),
+            "Q2C_RECON_CONFIG": str(self.recon_config_path),
+            "Q2C_DOCS_DIR": str(self.docs_dir),
+            "Q2C_PUBLISHED_PATH": str(self.published_path),
+            "Q2C_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
+            "Q2C_DOCS": "on" if self.build_docs else "off",
+            "DAGSTER_HOME": str(self.dagster_home),
+        }
+        return {**self.passed_through, **env}
+
+
+def _path(environ: Mapping[str, str], var: str, default: Path) -> Path:
+    value = environ.get(var)
+    return Path(value).expanduser().resolve() if value else default
+
+
+def _switch(environ: Mapping[str, str], var: str, *, default: bool) -> bool:
+    value = environ.get(var, "").strip().lower()
     if not value:
         return default
     if value in ("1", "true", "on", "yes"):
         return True
     if value in ("0", "false", "off", "no"):
         return False
-    raise ValueError(f"{var}={value!r}: expected on or off")
+    raise SettingsError(f"{var}={value!r}: expected on or off")
 
 
-def get_settings() -> Settings:
-    data = PROJECT_ROOT / "data"
-    duckdb_path = _path("Q2C_DUCKDB_PATH", data / "warehouse.duckdb")
-    return Settings(
-        landing_dir=_path("Q2C_LANDING_DIR", data / "landing"),
-        duckdb_path=duckdb_path,
-        ground_truth_dir=_path("Q2C_GROUND_TRUTH_DIR", data / "ground_truth"),
-        reports_dir=_path("Q2C_REPORTS_DIR", data / "reports"),
-        recon_config_path=_path("Q2C_RECON_CONFIG", RECON_CONFIG_DEFAULT),
-        # beside the warehouse by default (data/docs), so a temporary warehouse documents itself there
-        docs_dir=_path("Q2C_DOCS_DIR", duckdb_path.parent / "docs"),
-        published_path=_path("Q2C_PUBLISHED_PATH", duckdb_path.parent / "published" / "warehouse.duckdb"),
-        build_docs=_switch("Q2C_DOCS", default=True),
-    )
-
-
-_MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
-DUCKDB_MEMORY_LIMIT_DEFAULT = "1GB"
-
-
-def duckdb_memory_limit() -> str:
-    """Memory cap of every DuckDB connection to the warehouse (dlt, dbt, Dagster steps):
-    ``Q2C_DUCKDB_MEMORY_LIMIT``, default 1GB. DuckDB's own default is 80 % of RAM per
-    process; capped, big sorts and joins spill to disk instead and a nightly at 5M time
-    entries stays within a small machine's memory."""
-    value = os.environ.get("Q2C_DUCKDB_MEMORY_LIMIT", "").strip() or DUCKDB_MEMORY_LIMIT_DEFAULT
+def _memory_limit(environ: Mapping[str, str]) -> str:
+    value = environ.get("Q2C_DUCKDB_MEMORY_LIMIT", "").strip() or DUCKDB_MEMORY_LIMIT_DEFAULT
     if not _MEMORY_LIMIT.fullmatch(value):
-        raise ValueError(f"Q2C_DUCKDB_MEMORY_LIMIT={value!r}: expected a size such as 1GB or 768MB")
+        raise SettingsError(f"Q2C_DUCKDB_MEMORY_LIMIT={value!r}: expected a size such as 1GB or 768MB")
     return value
 
 
-def export_environment(settings: Settings | None = None) -> None:
-    """Write the resolved paths back into ``os.environ`` as absolute paths.
+def parse_as_of(text: str, source: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise AsOfError(f"as-of date from {source} must be YYYY-MM-DD, got {text!r}") from exc
 
-    dbt's ``profiles.yml`` and dlt read the variables themselves; exporting the resolved
-    values means a relative path given by the user means the same thing to all of them.
-    """
-    s = settings or get_settings()
-    os.environ["Q2C_LANDING_DIR"] = str(s.landing_dir)
-    os.environ["Q2C_DUCKDB_PATH"] = str(s.duckdb_path)
-    os.environ["Q2C_GROUND_TRUTH_DIR"] = str(s.ground_truth_dir)
-    os.environ["Q2C_REPORTS_DIR"] = str(s.reports_dir)
-    os.environ["Q2C_RECON_CONFIG"] = str(s.recon_config_path)
-    os.environ["Q2C_DOCS_DIR"] = str(s.docs_dir)
+
+def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from ``environ`` (default: this process's environment), defaults under ``data/``."""
+    env = os.environ if environ is None else environ
+    data = PROJECT_ROOT / "data"
+    duckdb_path = _path(env, "Q2C_DUCKDB_PATH", data / "warehouse.duckdb")
+    data_dir = duckdb_path.parent
+    as_of_text = env.get("Q2C_AS_OF", "").strip()
+    standin = env.get("Q2C_API_STANDIN_DIR")
+    return Settings(
+        landing_dir=_path(env, "Q2C_LANDING_DIR", data / "landing"),
+        duckdb_path=duckdb_path,
+        ground_truth_dir=_path(env, "Q2C_GROUND_TRUTH_DIR", data / "ground_truth"),
+        reports_dir=_path(env, "Q2C_REPORTS_DIR", data / "reports"),
+        recon_config_path=_path(env, "Q2C_RECON_CONFIG", RECON_CONFIG_DEFAULT),
+        # beside the warehouse by default, so a temporary warehouse documents itself there
+        docs_dir=_path(env, "Q2C_DOCS_DIR", data_dir / "docs"),
+        published_path=_path(env, "Q2C_PUBLISHED_PATH", data_dir / "published" / "warehouse.duckdb"),
+        dagster_home=_path(env, "DAGSTER_HOME", data_dir / "dagster_home"),
+        build_docs=_switch(env, "Q2C_DOCS", default=True),
+        duckdb_memory_limit=_memory_limit(env),
+        as_of=parse_as_of(as_of_text, "environment variable Q2C_AS_OF") if as_of_text else None,
+        schedule_timezone=env.get("Q2C_SCHEDULE_TIMEZONE", "").strip() or "UTC",
+        api_standin_dir=Path(standin).expanduser().resolve() if standin else None,
+        passed_through=MappingProxyType({k: v for k, v in env.items() if _PASSED_THROUGH.fullmatch(k)}),
+    )
+
+
+def settings_for(landing_dir: Path, duckdb_path: Path, environ: Mapping[str, str] | None = None, **fields) -> Settings:
+    """Settings for one landing zone and warehouse (tests, the benchmark, a second firm):
+    everything else as ``environ`` (default: this process's) says, ``fields`` replaced."""
+    env = {**(os.environ if environ is None else environ),
+           "Q2C_LANDING_DIR": str(landing_dir), "Q2C_DUCKDB_PATH": str(duckdb_path)}
+    return replace(get_settings(env), **fields)
 
 
 @contextmanager
 def environment(values: Mapping[str, str | None]) -> Iterator[None]:
-    """Set (or, for None, unset) environment variables inside the block; restore them after."""
+    """Set (or, for None, unset) environment variables inside the block; restore them after.
+    The one way q2c hands values to libraries that read the environment themselves (dbt, dlt)."""
     saved = {key: os.environ.get(key) for key in values}
     for key, value in values.items():
         if value is None:
@@ -121,3 +174,15 @@ def environment(values: Mapping[str, str | None]) -> Iterator[None]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def export_environment(settings: Settings) -> None:
+    """Write the resolved settings into this process's environment for good (``q2c run``:
+    dbt subprocesses and dlt then act on exactly these folders)."""
+    os.environ.update(settings.process_environment())
+
+
+def set_library_defaults(defaults: Mapping[str, str]) -> None:
+    """Library switches read from the environment (dlt's), unless the user has set them."""
+    for key, value in defaults.items():
+        os.environ.setdefault(key, value)

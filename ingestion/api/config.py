@@ -16,10 +16,11 @@ dataclass ``repr`` hides them and :func:`mask` scrubs them from any text that is
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ingestion.catalog import SYSTEMS
+from q2c.settings import Settings
 
 MODES = ("files", "api")
 FILES, API = MODES
@@ -48,24 +49,24 @@ def _secret(system: str, key: str) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
-def _setting(system: str, key: str, env: str | None = None) -> str | None:
-    value = os.environ.get(env or env_name(system, key))
+def _setting(env: Mapping[str, str], system: str, key: str) -> str | None:
+    value = env.get(env_name(system, key))
     if value:
         return value
     return _secret(system, key)
 
 
-def system_mode(system: str) -> str:
+def system_mode(system: str, settings: Settings) -> str:
     if system not in SYSTEMS:
         raise ValueError(f"unknown system {system!r}; expected one of {SYSTEMS}")
-    value = (os.environ.get(env_name(system, "mode")) or FILES).strip().lower()
+    value = (settings.passed_through.get(env_name(system, "mode")) or FILES).strip().lower()
     if value not in MODES:
         raise ApiConfigError(f"{env_name(system, 'mode')}={value!r}: expected one of {', '.join(MODES)}")
     return value
 
 
-def api_systems() -> list[str]:
-    return [s for s in SYSTEMS if system_mode(s) == API]
+def api_systems(settings: Settings) -> list[str]:
+    return [s for s in SYSTEMS if system_mode(s, settings) == API]
 
 
 @dataclass(frozen=True)
@@ -104,12 +105,13 @@ def _positive(name: str, raw: str | None, default: float) -> float:
     return value
 
 
-def load_api_config(system: str) -> ApiConfig:
+def load_api_config(system: str, settings: Settings) -> ApiConfig:
     """The API settings of one system; raises :class:`ApiConfigError` naming what is missing."""
-    system_mode(system)  # validates the system name
-    base_url = _setting(system, "api_base_url")
-    token = _setting(system, "api_token")
-    account_id = _setting(system, "account_id") if system == "psa" else None
+    system_mode(system, settings)  # validates the system name
+    env = settings.passed_through
+    base_url = _setting(env, system, "api_base_url")
+    token = _setting(env, system, "api_token")
+    account_id = _setting(env, system, "account_id") if system == "psa" else None
     missing = [env_name(system, k) for k, v in (("api_base_url", base_url), ("api_token", token)) if not v]
     if system == "psa" and not account_id:
         missing.append(env_name(system, "account_id"))
@@ -120,8 +122,8 @@ def load_api_config(system: str) -> ApiConfig:
     if not base_url.startswith(("http://", "https://")):
         raise ApiConfigError(f"{env_name(system, 'api_base_url')}={base_url!r} is not an http(s) URL")
     page_var = env_name(system, "api_page_size")
-    page_size = int(_positive(page_var, os.environ.get(page_var), DEFAULT_PAGE_SIZE[system]))
+    page_size = int(_positive(page_var, env.get(page_var), DEFAULT_PAGE_SIZE[system]))
     page_size = min(page_size, DEFAULT_PAGE_SIZE[system])
-    retry = _positive("Q2C_API_MAX_RETRY_SECONDS", os.environ.get("Q2C_API_MAX_RETRY_SECONDS"),
+    retry = _positive("Q2C_API_MAX_RETRY_SECONDS", env.get("Q2C_API_MAX_RETRY_SECONDS"),
                       DEFAULT_MAX_RETRY_SECONDS)
     return ApiConfig(system, base_url.rstrip("/"), token, account_id, page_size, retry)

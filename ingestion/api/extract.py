@@ -22,6 +22,8 @@ from ingestion.api.connectors import harvest, netsuite, salesforce, stripe
 from ingestion.api.cursors import SystemState, state_path
 from ingestion.api.transport import ApiSession
 from ingestion.catalog import raw_dataset
+from q2c.settings import DUCKDB_MEMORY_LIMIT_DEFAULT, Settings
+from q2c.warehouse import open_duckdb
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +41,7 @@ def _warehouse_has_loaded(duckdb_path: Path, system: str) -> bool | None:
     if not Path(duckdb_path).exists():
         return False
     try:
-        with duckdb.connect(str(duckdb_path)) as con:
+        with open_duckdb(duckdb_path, memory_limit=DUCKDB_MEMORY_LIMIT_DEFAULT) as con:
             found = con.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = 'batch_log'",
                 [raw_dataset(system)]).fetchall()[0][0]
@@ -60,7 +62,7 @@ def _read(config: ApiConfig, state: SystemState, full: bool) -> tuple[list[Objec
         session.close()
 
 
-def extract_to_landing(system: str, landing_dir: Path, duckdb_path: Path, *,
+def extract_to_landing(system: str, settings: Settings, *,
                        config: ApiConfig | None = None, full: bool | None = None) -> WrittenBatch:
     """Read the system's API and write one landing batch; returns what was written.
 
@@ -68,7 +70,8 @@ def extract_to_landing(system: str, landing_dir: Path, duckdb_path: Path, *,
     never loaded the system). Raises ``ApiError``/``ApiAuthError``/``ApiConfigError`` with
     nothing written when the API cannot be read completely.
     """
-    config = config or load_api_config(system)
+    config = config or load_api_config(system, settings)
+    landing_dir, duckdb_path = settings.landing_dir, settings.duckdb_path
     path = state_path(duckdb_path, system)
     state = SystemState.load(path, system)
     if full is None:
@@ -90,8 +93,8 @@ def extract_to_landing(system: str, landing_dir: Path, duckdb_path: Path, *,
     return batch
 
 
-def extract_if_api_mode(system: str, landing_dir: Path, duckdb_path: Path) -> WrittenBatch | None:
+def extract_if_api_mode(system: str, settings: Settings) -> WrittenBatch | None:
     """The nightly's hook: in API mode, extract before landing; in file mode, do nothing."""
-    if system_mode(system) != API:
+    if system_mode(system, settings) != API:
         return None
-    return extract_to_landing(system, landing_dir, duckdb_path)
+    return extract_to_landing(system, settings)

@@ -7,7 +7,6 @@ never stops the others. Nothing is sent, and ``[]`` returned, when no sink is co
 from __future__ import annotations
 
 import logging
-import os
 from typing import Mapping
 
 from q2c.alerts.digest import AlertDigest
@@ -76,7 +75,7 @@ def webhook_config_from_env(env: Mapping[str, str]) -> WebhookConfig | None:
     return WebhookConfig(url=url, token=_get(env, "Q2C_ALERT_WEBHOOK_TOKEN"), timeout_seconds=_timeout(env))
 
 
-def configured_sinks(env: Mapping[str, str] = os.environ) -> list[str]:
+def configured_sinks(env: Mapping[str, str]) -> list[str]:
     """Names of the sinks the environment configures (for a run's log / metadata)."""
     return [
         name
@@ -85,7 +84,7 @@ def configured_sinks(env: Mapping[str, str] = os.environ) -> list[str]:
     ]
 
 
-def send_digest(digest: AlertDigest, env: Mapping[str, str] = os.environ) -> list[SinkResult]:
+def send_digest(digest: AlertDigest, env: Mapping[str, str]) -> list[SinkResult]:
     results: list[SinkResult] = []
     for sink, load, send in (
         ("smtp", smtp_config_from_env, send_smtp),

@@ -23,7 +23,8 @@ from q2c.quality.baselines import BASELINES_FILE, Baselines, load_baselines, sav
 from q2c.quality.iso_currencies import HIGH_NOMINAL_CURRENCIES
 from q2c.quality.mart_checks import MART_CHECKS, MartChecks
 from q2c.quality.outcome import ExpectationOutcome
-from q2c.settings import duckdb_memory_limit
+from q2c.settings import DUCKDB_MEMORY_LIMIT_DEFAULT
+from q2c.warehouse import open_duckdb
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,6 +48,7 @@ def run_mart_expectations(
     run_name: str | None = None,
     row_count_tolerance: float = DEFAULT_ROW_COUNT_TOLERANCE,
     mean_tolerance: float = DEFAULT_MEAN_TOLERANCE,
+    memory_limit: str = DUCKDB_MEMORY_LIMIT_DEFAULT,
 ) -> list[ExpectationOutcome]:
     """Validate the marts in ``duckdb_path`` and (re)build the Data Docs site in ``docs_dir``.
 
@@ -76,7 +78,7 @@ def run_mart_expectations(
     outcomes: list[ExpectationOutcome] = []
     validated: list[tuple[str, Any, Any]] = []
     # one mart's frame in memory at a time: at 5M time entries the frames together are GiBs
-    for checks, frame in _read_marts(Path(duckdb_path), selected):
+    for checks, frame in _read_marts(Path(duckdb_path), selected, memory_limit):
         if frame is None:
             outcomes.append(_missing_mart_outcome(checks.mart, _index_url(docs_dir)))
             continue
@@ -110,7 +112,9 @@ def _select(marts: Iterable[str] | None) -> list[MartChecks]:
     return [MART_CHECKS[m] for m in names]
 
 
-def _read_marts(duckdb_path: Path, selected: list[MartChecks]) -> Iterator[tuple[MartChecks, "pd.DataFrame | None"]]:
+def _read_marts(
+    duckdb_path: Path, selected: list[MartChecks], memory_limit: str
+) -> Iterator[tuple[MartChecks, "pd.DataFrame | None"]]:
     """Each mart's checked columns as pandas, one mart at a time; None for a mart that does
     not exist.
 
@@ -119,8 +123,7 @@ def _read_marts(duckdb_path: Path, selected: list[MartChecks]) -> Iterator[tuple
     DuckDB hands DECIMAL money to pandas as float64. That is acceptable here only because
     these frames feed statistics (ranges, means, null rates), never a business number.
     """
-    with duckdb.connect(str(duckdb_path), read_only=True) as con:
-        con.execute(f"SET memory_limit = '{duckdb_memory_limit()}'")
+    with open_duckdb(duckdb_path, memory_limit=memory_limit, read_only=True) as con:
         existing: dict[str, set[str]] = {}
         for table, column in con.execute(
             "select table_name, column_name from information_schema.columns where table_schema = ?",

@@ -1,34 +1,22 @@
 """The as-of date of a run: never the wall clock, so the same extracts give the same
 findings on any day.
 
-Order: the run's ``q2c/as_of`` tag (``q2c run --as-of``), else env ``Q2C_AS_OF``, else the
-date (UTC) of the newest loaded batch's ``extracted_at`` over every ``raw_<system>.batch_log``.
+Order: the run's own override (``q2c run --as-of``, carried as a run tag), else the
+settings' ``as_of`` (``Q2C_AS_OF``), else the date (UTC) of the newest loaded batch's
+``extracted_at`` over every ``raw_<system>.batch_log``.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime
 
-import dagster as dg
 import duckdb
 
-from ingestion.catalog import SYSTEMS
-from orchestration.resources import Warehouse
+from ingestion.catalog import SYSTEMS, raw_dataset
+from q2c.settings import AsOfError, Settings, parse_as_of
+from q2c.warehouse import warehouse_connection
 
-AS_OF_TAG = "q2c/as_of"
-AS_OF_ENV = "Q2C_AS_OF"
-
-
-class AsOfError(Exception):
-    pass
-
-
-def parse_as_of(text: str, source: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise AsOfError(f"as-of date from {source} must be YYYY-MM-DD, got {text!r}") from exc
+__all__ = ["AsOfError", "newest_loaded_batch_date", "parse_as_of", "resolve_as_of"]
 
 
 def _as_utc_date(value: object) -> date:
@@ -51,7 +39,7 @@ def newest_loaded_batch_date(conn: duckdb.DuckDBPyConnection) -> date | None:
     }
     newest: date | None = None
     for system in SYSTEMS:
-        schema = f"raw_{system}"
+        schema = raw_dataset(system)
         if schema not in existing:
             continue
         for (value,) in conn.execute(
@@ -63,17 +51,16 @@ def newest_loaded_batch_date(conn: duckdb.DuckDBPyConnection) -> date | None:
     return newest
 
 
-def resolve_as_of(
-    context: dg.OpExecutionContext | dg.AssetExecutionContext, warehouse: Warehouse
-) -> date:
-    tag = context.run.tags.get(AS_OF_TAG)
-    if tag:
-        return parse_as_of(tag, f"run tag {AS_OF_TAG}")
-    env = os.environ.get(AS_OF_ENV)
-    if env:
-        return parse_as_of(env, f"environment variable {AS_OF_ENV}")
-    with warehouse.connect() as conn:
-        newest = newest_loaded_batch_date(conn)
+def resolve_as_of(settings: Settings, override: str | None = None, *, override_source: str = "the run") -> date:
+    """The as-of date of a run whose own override (text, may be None) comes from ``override_source``."""
+    if override:
+        return parse_as_of(override, override_source)
+    if settings.as_of is not None:
+        return settings.as_of
+    newest = None
+    if settings.duckdb_path.exists():
+        with warehouse_connection(settings) as conn:
+            newest = newest_loaded_batch_date(conn)
     if newest is None:
         raise AsOfError(
             "no loaded batch in any raw_<system>.batch_log: land extracts first, "
