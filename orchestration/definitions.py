@@ -1,43 +1,35 @@
-"""The single Dagster code location: ingestion (dlt), transform (dbt), reconciliation
-(ledger + rule checks), one ``nightly`` job, its schedule and the new-batch sensor."""
+"""The single Dagster code location: one ``Definitions`` merged from each domain's own.
+
+Loaded lazily (``@dg.definitions``): importing this module parses nothing; the dbt project is
+prepared and the settings read when Dagster (or ``q2c run``) loads the definitions.
+"""
 
 from __future__ import annotations
 
+from functools import cache
+
 import dagster as dg
 
-from orchestration.ingestion import assets as ingestion_assets
-from orchestration.ingestion import checks as ingestion_checks
-from orchestration.ingestion import schedules as ingestion_schedules
-from orchestration.jobs import nightly_job
-from orchestration.publishing import assets as publishing
-from orchestration.quality import assets as quality_assets
-from orchestration.quality import checks as quality_checks
-from orchestration.quality import schedules as quality_schedules
-from orchestration.reconciliation import assets as reconciliation_assets
-from orchestration.reconciliation import checks as reconciliation_checks
-from orchestration.reconciliation import schedules as reconciliation_schedules
-from orchestration.resources import build_resources
-from orchestration.review import assets as review_assets
-from orchestration.review import checks as review_checks
-from orchestration.review import schedules as review_schedules
-from orchestration.transform import assets as transform_assets
-from orchestration.transform import checks as transform_checks
-from orchestration.transform import schedules as transform_schedules
+from orchestration import automation, ingestion, publishing, quality, reconciliation, resources, review, transform
+from q2c.settings import get_settings
 
-_DOMAINS = (
-    (ingestion_assets, ingestion_checks, ingestion_schedules),
-    (transform_assets, transform_checks, transform_schedules),
-    (reconciliation_assets, reconciliation_checks, reconciliation_schedules),
-    (publishing, publishing, publishing),  # the analyst snapshot: assets only
-    (quality_assets, quality_checks, quality_schedules),  # GX over the marts
-    (review_assets, review_checks, review_schedules),  # report, dbt docs, alert sensors
-)
 
-defs = dg.Definitions(
-    assets=[a for assets, _, _ in _DOMAINS for a in assets.assets],
-    asset_checks=[c for _, checks, _ in _DOMAINS for c in checks.asset_checks],
-    jobs=[nightly_job],
-    schedules=[s for _, _, schedules in _DOMAINS for s in schedules.schedules],
-    sensors=[s for _, _, schedules in _DOMAINS for s in schedules.sensors],
-    resources=build_resources(),
-)
+@cache
+def load_definitions() -> dg.Definitions:
+    # load-time settings only shape the definitions (the schedule's timezone); every run reads
+    # its own through the `settings` resource
+    return dg.Definitions.merge(
+        resources.defs(),
+        ingestion.defs(),
+        transform.defs(),
+        reconciliation.defs(),
+        quality.defs(),
+        review.defs(),
+        publishing.defs(),
+        automation.defs(get_settings()),
+    )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return load_definitions()

@@ -63,6 +63,9 @@ class NightlyResult:
     report_path: Path | None = None
     published_path: Path | None = None  # the analyst snapshot, when this run published one
     html_report_path: Path | None = None  # <reports_dir>/<as-of>.html, when this run wrote it
+    skipped_stages: list[str] = field(default_factory=list)  # nothing new since the last build
+    not_run_stages: list[str] = field(default_factory=list)  # an upstream step failed
+    alert_lines: list[str] = field(default_factory=list)  # one per alert sink the night used
 
 
 def _money(value: Decimal) -> str:

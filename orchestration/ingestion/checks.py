@@ -7,8 +7,8 @@ import duckdb
 from ingestion.catalog import BATCH_LOG, QUARANTINE, SYSTEMS, raw_dataset
 from ingestion.manifest import discover_batches
 from orchestration.ingestion.schema_drift import new_columns_check
-from orchestration.resources import Warehouse
-from q2c.settings import get_settings
+from q2c.settings import Settings
+from q2c.warehouse import warehouse_connection
 
 EXAMPLES = 10
 
@@ -87,7 +87,7 @@ def batch_accounting(conn: duckdb.DuckDBPyConnection, system: str) -> dg.AssetCh
     )
 
 
-def batches_accepted(conn: duckdb.DuckDBPyConnection, system: str) -> dg.AssetCheckResult:
+def batches_accepted(conn: duckdb.DuckDBPyConnection, system: str, settings: Settings) -> dg.AssetCheckResult:
     """WARN when a complete batch was rejected or held instead of loaded."""
     schema = raw_dataset(system)
     turned_away: list[tuple] = []
@@ -100,7 +100,7 @@ def batches_accepted(conn: duckdb.DuckDBPyConnection, system: str) -> dg.AssetCh
             f"""SELECT batch_id, status, reason FROM {schema}.{BATCH_LOG}
                 WHERE status NOT IN ('loaded', 'skipped') ORDER BY batch_id"""
         ).fetchall()
-    _, writing = discover_batches(get_settings().landing_dir, system)
+    _, writing = discover_batches(settings.landing_dir, system)
     return dg.AssetCheckResult(
         passed=not turned_away,
         severity=dg.AssetCheckSeverity.WARN,
@@ -121,8 +121,8 @@ def _system_checks(system: str) -> list[dg.AssetChecksDefinition]:
         blocking=False,
         description="Every loaded batch: manifest rows = rows loaded + rows quarantined (and the quarantine table agrees).",
     )
-    def _accounting(warehouse: Warehouse) -> dg.AssetCheckResult:
-        with warehouse.connect() as conn:
+    def _accounting(settings: dg.ResourceParam[Settings]) -> dg.AssetCheckResult:
+        with warehouse_connection(settings) as conn:
             return batch_accounting(conn, system)
 
     @dg.asset_check(
@@ -131,9 +131,9 @@ def _system_checks(system: str) -> list[dg.AssetChecksDefinition]:
         blocking=False,
         description="No complete batch was rejected or held (WARN): its records are not in the warehouse.",
     )
-    def _accepted(warehouse: Warehouse) -> dg.AssetCheckResult:
-        with warehouse.connect() as conn:
-            return batches_accepted(conn, system)
+    def _accepted(settings: dg.ResourceParam[Settings]) -> dg.AssetCheckResult:
+        with warehouse_connection(settings) as conn:
+            return batches_accepted(conn, system, settings)
 
     @dg.asset_check(
         asset=key,
@@ -141,11 +141,12 @@ def _system_checks(system: str) -> list[dg.AssetChecksDefinition]:
         blocking=False,
         description="No raw column outside the extract contract (WARN): new source fields load, then wait for the contract.",
     )
-    def _new_columns(warehouse: Warehouse) -> dg.AssetCheckResult:
-        with warehouse.connect() as conn:
+    def _new_columns(settings: dg.ResourceParam[Settings]) -> dg.AssetCheckResult:
+        with warehouse_connection(settings) as conn:
             return new_columns_check(conn, system)
 
     return [_accounting, _accepted, _new_columns]
 
 
-asset_checks = [check for system in SYSTEMS for check in _system_checks(system)]
+def all_system_checks() -> list[dg.AssetChecksDefinition]:
+    return [check for system in SYSTEMS for check in _system_checks(system)]

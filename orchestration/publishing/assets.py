@@ -10,9 +10,8 @@ import dagster as dg
 from dagster import DagsterEventType
 
 from orchestration.reconciliation.assets import LEDGER_KEY
-from orchestration.resources import Warehouse
 from q2c.publish import publish_snapshot
-from q2c.settings import get_settings
+from q2c.settings import Settings
 
 SNAPSHOT_KEY = dg.AssetKey(["published", "warehouse_snapshot"])
 
@@ -37,11 +36,11 @@ def failed_blocking_checks(instance: dg.DagsterInstance, run_id: str) -> list[st
         "data/published/warehouse.duckdb): written as a new file, then atomically swapped in."
     ),
 )
-def warehouse_snapshot(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+def warehouse_snapshot(context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
     failed = failed_blocking_checks(context.instance, context.run_id)
     if failed:
         raise dg.Failure(f"not published: blocking check(s) failed: {', '.join(failed)}")
-    snapshot = publish_snapshot(warehouse.path, get_settings().published_path)
+    snapshot = publish_snapshot(settings.duckdb_path, settings.published_path, settings.duckdb_memory_limit)
     context.log.info(f"published {snapshot.path} ({snapshot.tables} tables, {snapshot.views} views, "
                      f"{snapshot.size_bytes / 1e6:.1f} MB) in {snapshot.seconds:.1f} s")
     return dg.MaterializeResult(metadata={
@@ -52,8 +51,3 @@ def warehouse_snapshot(context: dg.AssetExecutionContext, warehouse: Warehouse) 
         "seconds": dg.MetadataValue.float(round(snapshot.seconds, 2)),
     })
 
-
-assets = [warehouse_snapshot]
-asset_checks: list = []
-schedules: list = []
-sensors: list = []

@@ -10,17 +10,17 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from orchestration.quality.expectation_results import write_outcomes
-from orchestration.resources import Warehouse
 from q2c.quality import load_previous_row_counts, run_mart_expectations
 from q2c.quality.mart_checks import MART_CHECKS
-from q2c.settings import get_settings
+from q2c.settings import Settings
+from q2c.warehouse import warehouse_connection
 
 MART_EXPECTATIONS_KEY = dg.AssetKey(["quality", "mart_expectations"])
 MART_KEYS = {mart: dg.AssetKey(["marts", mart]) for mart in MART_CHECKS}
 
 
-def gx_docs_dir():
-    return get_settings().docs_dir / "gx"
+def gx_docs_dir(settings: Settings):
+    return settings.docs_dir / "gx"
 
 
 @dg.asset(
@@ -34,18 +34,19 @@ def gx_docs_dir():
         "Data Docs under <Q2C_DOCS_DIR>/gx/ and the outcomes to quality.expectation_results."
     ),
 )
-def mart_expectations(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    if not get_settings().build_docs:
+def mart_expectations(context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
+    if not settings.build_docs:
         context.log.info("GX suite switched off (Q2C_DOCS=off)")
         return dg.MaterializeResult(metadata={"switched_off": "Q2C_DOCS=off"})
-    docs_dir = gx_docs_dir()
+    docs_dir = gx_docs_dir(settings)
     outcomes = run_mart_expectations(
-        warehouse.path,
+        settings.duckdb_path,
         docs_dir,
         previous_row_counts=load_previous_row_counts(docs_dir),
         run_name=f"nightly-{context.run.run_id}",
+        memory_limit=settings.duckdb_memory_limit,
     )
-    with warehouse.connect() as conn:
+    with warehouse_connection(settings) as conn:
         write_outcomes(conn, context.run.run_id, outcomes, datetime.now(UTC).replace(tzinfo=None))
     failed = [o for o in outcomes if not o.success]
     for o in failed:
@@ -58,5 +59,3 @@ def mart_expectations(context: dg.AssetExecutionContext, warehouse: Warehouse) -
         }
     )
 
-
-assets = [mart_expectations]

@@ -14,8 +14,8 @@ import dagster as dg
 
 from orchestration.quality.assets import MART_EXPECTATIONS_KEY, MART_KEYS, gx_docs_dir
 from orchestration.quality.expectation_results import StoredOutcome, read_outcomes
-from orchestration.resources import Warehouse
-from q2c.settings import get_settings
+from q2c.settings import Settings
+from q2c.warehouse import warehouse_connection
 
 CHECK_NAME = "gx_quality"
 
@@ -35,9 +35,9 @@ def _failures_markdown(failed: list[StoredOutcome]) -> str:
     return "\n".join(lines)
 
 
-def mart_check_result(mart: str, outcomes: list[StoredOutcome]) -> dg.AssetCheckResult:
+def mart_check_result(mart: str, outcomes: list[StoredOutcome], settings: Settings) -> dg.AssetCheckResult:
     failed = [o for o in outcomes if not o.success]
-    if not outcomes and not get_settings().build_docs:
+    if not outcomes and not settings.build_docs:
         return dg.AssetCheckResult(
             asset_key=MART_KEYS[mart],
             check_name=CHECK_NAME,
@@ -51,7 +51,7 @@ def mart_check_result(mart: str, outcomes: list[StoredOutcome]) -> dg.AssetCheck
             passed=False,
             severity=dg.AssetCheckSeverity.WARN,
             description="the GX suite recorded no outcome for this mart in this run",
-            metadata={"data_docs": dg.MetadataValue.path(str(gx_docs_dir() / "index.html"))},
+            metadata={"data_docs": dg.MetadataValue.path(str(gx_docs_dir(settings) / "index.html"))},
         )
     docs = _docs_path(outcomes[0].docs_url)
     metadata: dict[str, object] = {
@@ -90,11 +90,11 @@ def mart_check_result(mart: str, outcomes: list[StoredOutcome]) -> dg.AssetCheck
     ],
     name="gx_mart_checks",
 )
-def gx_mart_checks(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> Iterator[dg.AssetCheckResult]:
-    with warehouse.connect(read_only=True) as conn:
+def gx_mart_checks(
+    context: dg.AssetCheckExecutionContext, settings: dg.ResourceParam[Settings]
+) -> Iterator[dg.AssetCheckResult]:
+    with warehouse_connection(settings, read_only=True) as conn:
         by_mart = read_outcomes(conn, context.run.run_id)
     for mart in MART_KEYS:
-        yield mart_check_result(mart, by_mart.get(mart, []))
+        yield mart_check_result(mart, by_mart.get(mart, []), settings)
 
-
-asset_checks = [gx_mart_checks]

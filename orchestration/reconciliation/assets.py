@@ -3,9 +3,10 @@
 
 import dagster as dg
 
-from orchestration.as_of import resolve_as_of
-from orchestration.resources import Warehouse
+from orchestration.run_tags import run_as_of
 from q2c.ledger import apply_findings
+from q2c.settings import Settings
+from q2c.warehouse import warehouse_connection
 
 FINDINGS_KEY = dg.AssetKey(["recon", "findings"])
 LEDGER_KEY = dg.AssetKey(["recon", "exception_ledger"])
@@ -21,9 +22,9 @@ LEDGER_KEY = dg.AssetKey(["recon", "exception_ledger"])
         "ledger that persists across runs (open, seen again, resolved, reopened)."
     ),
 )
-def exception_ledger(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    as_of = resolve_as_of(context, warehouse)
-    with warehouse.connect() as conn:
+def exception_ledger(context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
+    as_of = run_as_of(context.run.tags, settings)
+    with warehouse_connection(settings) as conn:
         update = apply_findings(conn, as_of, run_id=context.run_id)
         active = conn.execute(
             "SELECT count(*) FROM recon.exceptions WHERE status <> 'resolved'"
@@ -45,5 +46,3 @@ def exception_ledger(context: dg.AssetExecutionContext, warehouse: Warehouse) ->
         }
     )
 
-
-assets = [exception_ledger]

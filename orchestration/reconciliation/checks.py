@@ -12,14 +12,14 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.as_of import resolve_as_of
 from orchestration.reconciliation.assets import LEDGER_KEY
-from orchestration.resources import Warehouse
+from orchestration.run_tags import run_as_of
 from q2c.ledger import RuleReview, review_rules
 from q2c.reconciliation_config import load_recon_config
 from q2c.report import report_path_for
 from q2c.rule_catalogue import RULES
-from q2c.settings import get_settings
+from q2c.settings import Settings
+from q2c.warehouse import warehouse_connection
 
 _SEVERITY = {"error": dg.AssetCheckSeverity.ERROR, "warn": dg.AssetCheckSeverity.WARN}
 
@@ -67,15 +67,15 @@ def check_result(review: RuleReview, report_path: Path | None = None) -> dg.Asse
     ],
     name="rule_checks",
 )
-def rule_checks(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> Iterator[dg.AssetCheckResult]:
-    as_of = resolve_as_of(context, warehouse)
-    config = load_recon_config(get_settings().recon_config_path)
+def rule_checks(
+    context: dg.AssetCheckExecutionContext, settings: dg.ResourceParam[Settings]
+) -> Iterator[dg.AssetCheckResult]:
+    as_of = run_as_of(context.run.tags, settings)
+    config = load_recon_config(settings.recon_config_path)
     materiality = {rule.rule_id: config.materiality(rule.rule_id) for rule in RULES}
-    with warehouse.connect() as conn:
+    with warehouse_connection(settings) as conn:
         reviews = review_rules(conn, as_of, materiality)
-    report_path = report_path_for(get_settings().reports_dir, as_of)
+    report_path = report_path_for(settings.reports_dir, as_of)
     for review in reviews:
         yield check_result(review, report_path)
 
-
-asset_checks = [rule_checks]

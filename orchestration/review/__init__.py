@@ -1,2 +1,9 @@
-"""What people read in the morning: the reconciliation report, the dbt docs, and the alert
-digest when the night went wrong."""
+"""The morning review: the reconciliation report and the dbt docs."""
+
+import dagster as dg
+
+
+def defs() -> dg.Definitions:
+    from orchestration.review.assets import dbt_docs, reconciliation_report
+
+    return dg.Definitions(assets=[reconciliation_report, dbt_docs])

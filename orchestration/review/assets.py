@@ -1,17 +1,17 @@
-"""The morning's reading as assets, so scheduled runs write them too: the reconciliation
-report (downstream of the ledger) and the dbt docs (downstream of the dbt build)."""
+"""The morning's reading as assets, so every run writes them, however it was started: the
+reconciliation report (downstream of the ledger) and the dbt docs (downstream of the build)."""
 
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from orchestration.as_of import resolve_as_of
 from orchestration.reconciliation.assets import FINDINGS_KEY, LEDGER_KEY
-from orchestration.resources import Warehouse
 from orchestration.review.dbt_docs import generate_dbt_docs
+from orchestration.run_tags import run_as_of
 from q2c.reconciliation_config import load_recon_config
 from q2c.report import LATEST_NAME, write_reconciliation_report
-from q2c.settings import get_settings
+from q2c.settings import Settings
+from q2c.warehouse import warehouse_connection
 
 REPORT_KEY = dg.AssetKey(["recon", "report"])
 DBT_DOCS_KEY = dg.AssetKey(["docs", "dbt_docs"])
@@ -27,11 +27,10 @@ DBT_DOCS_KEY = dg.AssetKey(["docs", "dbt_docs"])
         "and rule counts and amount at risk, new vs resolved, aging, top exceptions, trend."
     ),
 )
-def reconciliation_report(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    settings = get_settings()
-    as_of = resolve_as_of(context, warehouse)
+def reconciliation_report(context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
+    as_of = run_as_of(context.run.tags, settings)
     config = load_recon_config(settings.recon_config_path)
-    with warehouse.connect() as conn:
+    with warehouse_connection(settings) as conn:
         path = write_reconciliation_report(conn, as_of, settings.reports_dir, config, run_id=context.run.run_id)
     context.log.info(f"reconciliation report: {path}")
     return dg.MaterializeResult(
@@ -50,12 +49,11 @@ def reconciliation_report(context: dg.AssetExecutionContext, warehouse: Warehous
     kinds={"dbt", "html"},
     description="dbt docs (models, columns, lineage, catalog) under <Q2C_DOCS_DIR>/dbt/; index.html opens as a file.",
 )
-def dbt_docs(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse) -> dg.MaterializeResult:
-    if not get_settings().build_docs:
+def dbt_docs(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: dg.ResourceParam[Settings]
+) -> dg.MaterializeResult:
+    if not settings.build_docs:
         context.log.info("dbt docs switched off (Q2C_DOCS=off)")
         return dg.MaterializeResult(metadata={"switched_off": "Q2C_DOCS=off"})
-    index = generate_dbt_docs(dbt, resolve_as_of(context, warehouse), get_settings().docs_dir / "dbt")
+    index = generate_dbt_docs(dbt, settings, run_as_of(context.run.tags, settings))
     return dg.MaterializeResult(metadata={"index": dg.MetadataValue.path(str(index))})
-
-
-assets = [reconciliation_report, dbt_docs]

@@ -16,16 +16,17 @@ from pathlib import Path
 
 from dagster_dbt import DbtCliResource
 
-from orchestration.transform.assets import dbt_build_vars, nightly_target_path
-from orchestration.transform.dbt_cli import recon_settings_in_env
+from orchestration.transform.assets import dbt_build_vars
+from orchestration.transform.dbt_cli import dbt_environment
+from q2c.settings import Settings
 
 PUBLISHED_FILES = {"static_index.html": "index.html", "manifest.json": "manifest.json", "catalog.json": "catalog.json"}
 
 
-def generate_dbt_docs(dbt: DbtCliResource, as_of: date, out_dir: Path) -> Path:
-    """Write index.html (self-contained), manifest.json and catalog.json to ``out_dir``."""
-    target = nightly_target_path()
-    with recon_settings_in_env(dbt_build_vars(as_of)):
+def generate_dbt_docs(dbt: DbtCliResource, settings: Settings, as_of: date) -> Path:
+    """Write index.html (self-contained), manifest.json and catalog.json to ``<docs_dir>/dbt``."""
+    target, out_dir = settings.dbt_target_dir, settings.docs_dir / "dbt"
+    with dbt_environment(settings, dbt_build_vars(settings, as_of)):
         invocation = dbt.cli(["docs", "generate", "--static", "--no-compile"],
                              target_path=target, raise_on_error=True)
     invocation.wait()

@@ -5,28 +5,18 @@ the graph runs landing -> raw -> staging -> marts -> recon.findings -> ledger.""
 
 
 from collections.abc import Mapping
-from pathlib import Path
+from datetime import date
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
-from orchestration.as_of import resolve_as_of
-from orchestration.resources import Warehouse
-from orchestration.transform.build_state import build_fingerprint, forget_build, last_build_fingerprint, record_build
-from orchestration.transform.dbt_cli import recon_settings_in_env
-from orchestration.transform.project import dbt_project
+from orchestration.run_tags import run_as_of
+from orchestration.transform.dbt_cli import dbt_environment
+from q2c.dbt_build_state import build_fingerprint, forget_build, last_build_fingerprint, record_build
 from q2c.reconciliation_config import load_recon_config
-from q2c.settings import get_settings
-
-
-def nightly_target_path() -> Path:
-    """dbt's target folder for the nightly build, beside the warehouse it builds.
-
-    One fixed folder per warehouse (not dagster-dbt's new folder per invocation): partial
-    parsing keeps working, nothing accumulates, and the runner reads run_results.json there.
-    """
-    return get_settings().data_dir / "dbt_target"
+from q2c.settings import Settings
+from q2c.warehouse import warehouse_connection
 
 _LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "marts", "reconciliation": "reconciliation"}
 
@@ -47,44 +37,38 @@ class Q2cDbtTranslator(DagsterDbtTranslator):
         return spec.replace_attributes(group_name=group)
 
 
-translator = Q2cDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+def dbt_build_vars(settings: Settings, as_of: date) -> dict[str, Any]:
+    """The run settings of the nightly build: config/reconciliation.yml plus the as-of date."""
+    return load_recon_config(settings.recon_config_path).dbt_vars(as_of)
 
 
-def dbt_build_vars(as_of) -> dict[str, Any]:
-    """The ``--vars`` of the nightly build: config/reconciliation.yml plus the as-of date."""
-    return load_recon_config(get_settings().recon_config_path).dbt_vars(as_of)
+def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
+    translator = Q2cDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
+    @dbt_assets(manifest=project.manifest_path, project=project, dagster_dbt_translator=translator, name="dbt_build")
+    def q2c_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: dg.ResourceParam[Settings]):
+        as_of = run_as_of(context.run.tags, settings)
+        build_vars = dbt_build_vars(settings, as_of)
+        whole = not context.is_subset
+        with warehouse_connection(settings) as conn:
+            fingerprint = build_fingerprint(conn, build_vars, project.manifest_path)
+            if whole and fingerprint == last_build_fingerprint(conn):
+                # nothing landed and nothing changed: the models already hold this build's result;
+                # yielding nothing skips the downstream steps (ledger, rule checks) as well
+                context.log.info(f"dbt build as of {as_of} skipped: no new load, same vars and project since the last build")
+                return
+            forget_build(conn)
+        context.log.info(f"dbt build as of {as_of}")
+        with dbt_environment(settings, build_vars):
+            invocation = dbt.cli(
+                # unit tests check model logic on fixtures, not tonight's data: CI runs them (tests/dbt)
+                ["build", "--exclude", "resource_type:unit_test"],
+                context=context,
+                target_path=settings.dbt_target_dir,
+            )
+            yield from invocation.stream()
+        if whole:
+            with warehouse_connection(settings) as conn:
+                record_build(conn, fingerprint, context.run_id)
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    dagster_dbt_translator=translator,
-    name="dbt_build",
-)
-def q2c_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
-    as_of = resolve_as_of(context, warehouse)
-    build_vars = dbt_build_vars(as_of)
-    whole = not context.is_subset
-    with warehouse.connect() as conn:
-        fingerprint = build_fingerprint(conn, build_vars, dbt_project.manifest_path)
-        if whole and fingerprint == last_build_fingerprint(conn):
-            # nothing landed and nothing changed: the models already hold this build's result;
-            # yielding nothing skips the downstream steps (ledger, rule checks) as well
-            context.log.info(f"dbt build as of {as_of} skipped: no new load, same vars and project since the last build")
-            return
-        forget_build(conn)
-    context.log.info(f"dbt build as of {as_of}")
-    with recon_settings_in_env(build_vars):  # not --vars: keeps dbt's partial parse (dbt_cli.py)
-        invocation = dbt.cli(
-            # unit tests check model logic on fixtures, not tonight's data: CI runs them (tests/dbt)
-            ["build", "--exclude", "resource_type:unit_test"],
-            context=context,
-            target_path=nightly_target_path(),
-        )
-    yield from invocation.stream()
-    if whole:
-        with warehouse.connect() as conn:
-            record_build(conn, fingerprint, context.run_id)
-
-
-assets = [q2c_dbt_assets]
+    return q2c_dbt_assets

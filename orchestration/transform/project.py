@@ -1,4 +1,5 @@
-"""The dbt project, prepared once per process.
+"""The dbt project, built by a cached factory: prepared once per process, when the code
+location first needs it, never at import.
 
 ``dagster dev`` re-parses on every code load (``prepare_if_dev``). Elsewhere (``q2c run``,
 tests, the daemon) the manifest is parsed when missing or older than any project file, so a
@@ -8,6 +9,7 @@ fresh clone and an edited model both work without a separate ``dbt parse`` step.
 from __future__ import annotations
 
 import sys
+from functools import cache
 from pathlib import Path
 
 from dagster._utils import run_with_concurrent_update_guard
@@ -46,7 +48,8 @@ def _parse(project: DbtProject) -> None:
     ).wait()
 
 
-def load_dbt_project() -> DbtProject:
+@cache
+def dbt_project() -> DbtProject:
     project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
     project.prepare_if_dev()
     if manifest_is_stale(project):
@@ -54,5 +57,3 @@ def load_dbt_project() -> DbtProject:
         run_with_concurrent_update_guard(project.manifest_path, _parse, project=project)
     return project
 
-
-dbt_project = load_dbt_project()

@@ -13,9 +13,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 
 from ingestion.catalog import CSV_SYSTEMS
+from q2c.settings import DUCKDB_MEMORY_LIMIT_DEFAULT
+from q2c.warehouse import open_duckdb
 
 MANIFEST = "_manifest.json"
 
@@ -41,7 +42,7 @@ def raw_load(system: str, batch_dirs: list[Path], database: Path) -> RawLoad:
     """Load every non-empty file of ``batch_dirs`` into ``database``; rows counted by DuckDB."""
     rows = files = 0
     started = time.perf_counter()
-    with duckdb.connect(str(database)) as con:
+    with open_duckdb(database, memory_limit=DUCKDB_MEMORY_LIMIT_DEFAULT) as con:
         for b, batch_dir in enumerate(batch_dirs):
             for path in batch_files(batch_dir):
                 table = f'"{system}_{b}_{path.stem}"'

@@ -25,8 +25,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-import dagster as dg
-import duckdb
 
 from ingestion.catalog import CSV_SYSTEMS, SYSTEMS
 from q2c.bench.held_back import hold_back_newest, landing_batches, manifest_rows, release
@@ -34,7 +32,8 @@ from q2c.bench.memory import MemorySampler
 from q2c.bench.raw_baseline import raw_load
 from q2c.bench.scales import SCALES, Scale
 from q2c.bench.timings import DBT_STEP, LEDGER_STEPS, RunTimings, Window, run_timings
-from q2c.settings import PROJECT_ROOT, RECON_CONFIG_DEFAULT, Settings, environment, get_settings
+from q2c.settings import DUCKDB_MEMORY_LIMIT_DEFAULT, PROJECT_ROOT, Settings, environment, get_settings, settings_for
+from q2c.warehouse import open_duckdb
 
 Echo = Callable[[str], None]
 MIB = 1024 * 1024
@@ -53,30 +52,20 @@ class BenchError(Exception):
 
 
 def bench_settings(work: Path) -> Settings:
-    return Settings(
-        landing_dir=work / "landing",
-        duckdb_path=work / "warehouse" / "warehouse.duckdb",
-        ground_truth_dir=work / "ground_truth",
-        reports_dir=work / "reports",
-        recon_config_path=Path(os.environ.get("Q2C_RECON_CONFIG") or RECON_CONFIG_DEFAULT).resolve(),
-        docs_dir=work / "docs",
+    """The benchmark's own folders; everything else (config, memory cap, docs switch) as the
+    caller's settings say. The as-of follows the landed batches, night by night."""
+    return settings_for(
+        work / "landing", work / "warehouse" / "warehouse.duckdb",
+        ground_truth_dir=work / "ground_truth", reports_dir=work / "reports", docs_dir=work / "docs",
+        published_path=work / "warehouse" / "published" / "warehouse.duckdb",
+        dagster_home=work / "warehouse" / "dagster_home", as_of=None,
     )
 
 
 @contextmanager
 def _environment(settings: Settings) -> Iterator[None]:
-    """Point every component at the benchmark folder; restore the caller's variables after."""
-    values = {
-        "Q2C_LANDING_DIR": str(settings.landing_dir),
-        "Q2C_DUCKDB_PATH": str(settings.duckdb_path),
-        "Q2C_GROUND_TRUTH_DIR": str(settings.ground_truth_dir),
-        "Q2C_REPORTS_DIR": str(settings.reports_dir),
-        "Q2C_RECON_CONFIG": str(settings.recon_config_path),
-        "Q2C_DOCS_DIR": str(settings.docs_dir),
-        "DAGSTER_HOME": str(settings.data_dir / "dagster_home"),
-    }
-    # the as-of follows the landed batches, night by night
-    with environment({**values, "Q2C_AS_OF": None}):
+    """Point every child process (the generator, dbt) at the benchmark folder; restore after."""
+    with environment({**settings.process_environment(), "Q2C_AS_OF": None}):
         yield
 
 
@@ -94,7 +83,7 @@ def _span(windows: list[Window]) -> Window | None:
 
 def _raw_rows(duckdb_path: Path) -> int:
     """Rows in the raw source tables (what dbt models), bookkeeping tables excluded."""
-    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+    with open_duckdb(duckdb_path, memory_limit=DUCKDB_MEMORY_LIMIT_DEFAULT, read_only=True) as con:
         tables = con.execute(
             "SELECT schema_name, table_name FROM duckdb_tables() WHERE schema_name LIKE 'raw\\_%' ESCAPE '\\' "
             "AND table_name NOT IN ('batch_log', 'raw_quarantine') AND table_name NOT LIKE '\\_dlt%' ESCAPE '\\'"
@@ -115,7 +104,7 @@ class _Bench:
         s = self.scale
         self.echo(f"generate: {s.customers} customers x {s.months} months ({s.time_entries} time entries)")
         started = time.time()
-        cmd = [sys.executable, "-m", "ingestion.demo_data", "--out", str(self.settings.landing_dir),
+        cmd = [sys.executable, "-m", "q2c_demo.data", "--out", str(self.settings.landing_dir),
                "--ground-truth", str(self.settings.ground_truth_dir),
                "--customers", str(s.customers), "--months", str(s.months)]
         done = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True)
@@ -135,19 +124,19 @@ class _Bench:
         the modules may already be imported)."""
         started = time.time()
         cmd = [sys.executable, "-c",
-               "from orchestration.definitions import defs; defs.resolve_job_def('nightly')"]
+               "from orchestration.definitions import defs; defs().resolve_job_def('nightly')"]
         done = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True)
         if done.returncode != 0:
             raise BenchError(f"loading the Dagster definitions failed:\n{done.stderr[-2000:]}")
         window = Window(started, time.time())
-        from orchestration.definitions import defs  # the nightlies below run in this process
+        from orchestration.definitions import load_definitions  # the nightlies below run in this process
 
-        defs.resolve_job_def("nightly")
+        load_definitions().resolve_job_def("nightly")
         return _stage(window.seconds, self.peak(window))
 
     def nightly(self, label: str) -> dict:
-        from q2c.nightly import dagster_home, run_nightly
-        from orchestration.transform.assets import nightly_target_path
+        from orchestration.launch import instance_for
+        from q2c.cli.run import run_nightly
 
         self.echo(f"nightly ({label}) ...")
         started = time.time()
@@ -155,8 +144,8 @@ class _Bench:
         ended = time.time()
         if not result.success:
             raise BenchError(f"the {label} nightly failed: {'; '.join(result.failures)}")
-        with dg.DagsterInstance.from_config(str(dagster_home(self.settings))) as instance:
-            timings = run_timings(instance, result.run_id, nightly_target_path() / "run_results.json", started)
+        with instance_for(self.settings) as instance:
+            timings = run_timings(instance, result.run_id, self.settings.dbt_target_dir / "run_results.json", started)
         return self._nightly_figures(timings, Window(started, ended), dict(result.rows_landed))
 
     def _nightly_figures(self, t: RunTimings, whole: Window, rows_landed: dict[str, int]) -> dict:
@@ -265,7 +254,7 @@ def run_benchmark(scale: str, *, work_dir: Path | None = None, keep: bool = Fals
                     "load_average_after": [round(x, 2) for x in os.getloadavg()]},
         "command": f"uv run q2c bench --scale {scale}",
         # GX and dbt docs run each night unless switched off (Q2C_DOCS=off, as the test suite does)
-        "q2c_docs": os.environ.get("Q2C_DOCS", "on"),
+        "q2c_docs": "on" if get_settings().build_docs else "off",
         "rows_generated": generate["rows"],
         "time_entries": generate["time_entries"],
         "stages": stages,

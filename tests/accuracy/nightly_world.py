@@ -39,7 +39,7 @@ class World:
         }
 
     def run_nightly(self):
-        from q2c.nightly import run_nightly
+        from q2c.cli.run import run_nightly
 
         with pytest.MonkeyPatch.context() as mp:
             for name, value in self.env().items():

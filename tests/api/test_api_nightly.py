@@ -27,7 +27,7 @@ def _env(root: Path, landing: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def file_nightly(demo_source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from q2c.nightly import run_nightly
+    from q2c.cli.run import run_nightly
 
     root = tmp_path_factory.mktemp("file_nightly")
     with pytest.MonkeyPatch.context() as mp:

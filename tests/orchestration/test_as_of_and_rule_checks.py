@@ -2,22 +2,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from types import SimpleNamespace
 
 import dagster as dg
 import pytest
 
-from orchestration.as_of import AS_OF_TAG, AsOfError, newest_loaded_batch_date, resolve_as_of
 from orchestration.reconciliation.checks import check_result
-from orchestration.resources import Warehouse
+from orchestration.run_tags import AS_OF_TAG, run_as_of
+from q2c.as_of import AsOfError, newest_loaded_batch_date
 from q2c.ledger import apply_findings, review_rules
 from q2c.reconciliation_config import Materiality
+from q2c.settings import Settings, settings_for
+from q2c.warehouse import warehouse_connection
 
 
 @pytest.fixture
-def warehouse(tmp_path) -> Warehouse:
-    wh = Warehouse(duckdb_path=str(tmp_path / "w.duckdb"))
-    with wh.connect() as conn:
+def warehouse(tmp_path) -> Settings:
+    wh = settings_for(tmp_path / "landing", tmp_path / "w.duckdb")
+    with warehouse_connection(wh) as conn:
         for system, rows in {
             "crm": [("2026-11-21T02-00-00Z", datetime(2026, 11, 21, 2), "loaded")],
             "psa": [
@@ -31,33 +32,34 @@ def warehouse(tmp_path) -> Warehouse:
     return wh
 
 
-def _context(tags: dict[str, str]):
-    return SimpleNamespace(run=SimpleNamespace(tags=tags))
+def _settings(warehouse: Settings) -> Settings:
+    # the settings a run reads at its start, from this process's environment
+    return settings_for(warehouse.landing_dir, warehouse.duckdb_path)
 
 
 def test_as_of_is_the_newest_loaded_batch_date_never_a_rejected_one(warehouse, monkeypatch):
     monkeypatch.delenv("Q2C_AS_OF", raising=False)
-    with warehouse.connect() as conn:
+    with warehouse_connection(warehouse) as conn:
         assert newest_loaded_batch_date(conn) == date(2026, 11, 22)
-    assert resolve_as_of(_context({}), warehouse) == date(2026, 11, 22)
+    assert run_as_of({}, _settings(warehouse)) == date(2026, 11, 22)
 
 
 def test_as_of_tag_beats_env_beats_batches(warehouse, monkeypatch):
     monkeypatch.setenv("Q2C_AS_OF", "2026-10-31")
-    assert resolve_as_of(_context({}), warehouse) == date(2026, 10, 31)
-    assert resolve_as_of(_context({AS_OF_TAG: "2026-09-30"}), warehouse) == date(2026, 9, 30)
+    assert run_as_of({}, _settings(warehouse)) == date(2026, 10, 31)
+    assert run_as_of({AS_OF_TAG: "2026-09-30"}, _settings(warehouse)) == date(2026, 9, 30)
     with pytest.raises(AsOfError, match="YYYY-MM-DD"):
-        resolve_as_of(_context({AS_OF_TAG: "30/09/2026"}), warehouse)
+        run_as_of({AS_OF_TAG: "30/09/2026"}, _settings(warehouse))
 
 
 def test_no_loaded_batch_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.delenv("Q2C_AS_OF", raising=False)
     with pytest.raises(AsOfError, match="--as-of"):
-        resolve_as_of(_context({}), Warehouse(duckdb_path=str(tmp_path / "empty.duckdb")))
+        run_as_of({}, settings_for(tmp_path / "landing", tmp_path / "empty.duckdb"))
 
 
 def test_rule_check_result_carries_severity_counts_table_and_sql(warehouse):
-    with warehouse.connect() as conn:
+    with warehouse_connection(warehouse) as conn:
         conn.execute("CREATE SCHEMA IF NOT EXISTS recon")
         conn.execute(
             """CREATE TABLE recon.findings AS SELECT * FROM (VALUES

@@ -18,7 +18,7 @@ COMPILED = Path("compiled/q2c/models/reconciliation/recon_unbilled.sql")
 @pytest.fixture
 def dbt(tmp_path, monkeypatch):
     monkeypatch.setenv("Q2C_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
-    return NightlyDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
+    return NightlyDbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable())
 
 
 def _compile(dbt, target: Path, settings: dict, *extra: str) -> str:

@@ -23,7 +23,7 @@ LEDGER = dg.AssetKey(["recon", "exception_ledger"])
 def defs():
     from orchestration.definitions import defs
 
-    return defs
+    return defs()
 
 
 @pytest.fixture(scope="module")

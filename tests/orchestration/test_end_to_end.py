@@ -35,7 +35,7 @@ def world(tmp_path_factory):
         mp.delenv("Q2C_AS_OF", raising=False)
         summary = generate(root / "landing", root / "ground_truth", customers=20, months=3, seed=7)
 
-        from q2c.nightly import run_nightly
+        from q2c.cli.run import run_nightly
 
         first = run_nightly(echo=lambda _: None)
         yield {"root": root, "summary": summary, "first": first, "env": env}

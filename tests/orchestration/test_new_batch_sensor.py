@@ -6,8 +6,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from orchestration.automation import new_batch_sensor
 from orchestration.ingestion.landing_watch import parse_cursor
-from orchestration.ingestion.schedules import new_batch_sensor
+from q2c.settings import get_settings
 
 
 def _batch(landing: Path, system: str, batch_id: str, *, complete: bool = True) -> None:
@@ -31,7 +32,7 @@ def instance():
 
 
 def _tick(instance, cursor=None):
-    return new_batch_sensor(dg.build_sensor_context(instance=instance, cursor=cursor))
+    return new_batch_sensor(dg.build_sensor_context(instance=instance, cursor=cursor, resources={"settings": get_settings()}))
 
 
 def test_new_complete_batch_requests_a_nightly_run(landing, instance):

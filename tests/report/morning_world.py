@@ -1,6 +1,6 @@
 """One small nightly run shared by the morning-review tests (report, docs, GX checks,
 alerts, browser): demo data with 40 customers over 3 months in a temp folder, run through
-``q2c.nightly.run_nightly`` against a temporary Dagster instance, with the alert webhook
+``q2c.cli.run.run_nightly`` against a temporary Dagster instance, with the alert webhook
 pointing at a real HTTP server on 127.0.0.1.
 
 The run is cached per test session (a nightly costs minutes on a busy 2-core runner). The
@@ -80,7 +80,7 @@ def morning_world(tmp_path_factory: pytest.TempPathFactory) -> MorningWorld:
                 mp.delenv(name, raising=False)
             mp.setenv("Q2C_ALERT_WEBHOOK_URL", f"http://127.0.0.1:{server.port}{WEBHOOK_PATH}")
             mp.setenv("Q2C_ALERT_TIMEOUT_SECONDS", "10")
-            from q2c.nightly import run_nightly
+            from q2c.cli.run import run_nightly
 
             result = run_nightly(echo=echoed.append)
     finally:

@@ -9,8 +9,9 @@ from decimal import Decimal
 import dagster as dg
 import duckdb
 from orchestration.reconciliation.assets import LEDGER_KEY
-from orchestration.review.run_alert import digest_for_run
-from orchestration.review.schedules import nightly_alert_on_success
+from orchestration.automation import nightly_finished as nightly_alert_on_success
+from orchestration.night_record import digest_for_run
+from q2c.settings import get_settings
 from q2c.alerts import digest_to_json
 from q2c.quality.mart_checks import MART_CHECKS
 from tests.report.morning_world import WEBHOOK_PATH
@@ -99,7 +100,7 @@ def test_material_findings_send_one_digest_to_the_webhook(world):
 
 def test_the_sensor_builds_the_same_digest_but_leaves_cli_runs_to_the_cli(world):
     with dg.DagsterInstance.from_config(str(world.dagster_home)) as instance:
-        digest = digest_for_run(instance, world.result.run_id)
+        digest = digest_for_run(instance, world.result.run_id, get_settings(world.env))
         assert digest is not None
         sent = world.webhook_posts[0].json()
         assert digest_to_json(digest)["failed_rules"] == sent["failed_rules"]
@@ -111,6 +112,7 @@ def test_the_sensor_builds_the_same_digest_but_leaves_cli_runs_to_the_cli(world)
             dagster_instance=instance,
             dagster_run=run,
             dagster_event=success_event.dagster_event,
+            resources={"settings": get_settings(world.env)},
         )
         skipped = nightly_alert_on_success(context)
     assert isinstance(skipped, dg.SkipReason) and "q2c run" in skipped.skip_message
@@ -118,5 +120,5 @@ def test_the_sensor_builds_the_same_digest_but_leaves_cli_runs_to_the_cli(world)
 
 def test_a_run_the_cli_saw_fail_is_reported_as_failed(world):
     with dg.DagsterInstance.from_config(str(world.dagster_home)) as instance:
-        digest = digest_for_run(instance, world.result.run_id, failed=True)
+        digest = digest_for_run(instance, world.result.run_id, get_settings(world.env), failed=True)
     assert digest.run_status == "failed" and digest.as_of == world.result.as_of

@@ -1,6 +1,6 @@
 """A lazy examiner's delivery: only Account.csv, Opportunity.csv, customer.csv and
 customers.jsonl, optional fields left empty. The pipeline must build and find exactly the
-planted drift; the same landing through the Dagster nightly job (q2c.nightly) must agree."""
+planted drift; the same landing through the Dagster nightly job (q2c run) must agree."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def test_minimal_delivery_builds_and_finds_exactly_the_drift(landing, tmp_path) 
 
 
 def test_nightly_job_agrees_on_the_same_landing(landing, tmp_path, monkeypatch) -> None:
-    from q2c.nightly import run_nightly
+    from q2c.cli.run import run_nightly
     import duckdb
 
     monkeypatch.setenv("Q2C_LANDING_DIR", str(landing))

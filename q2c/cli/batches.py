@@ -1,6 +1,6 @@
 """``q2c batches``: see each extract batch's state and skip a rejected one.
 
-Only arguments and printing; the work is in ingestion.batch_admin (imported per command:
+Only arguments and printing; the work is in ingestion's batch admin (imported per command:
 it loads dlt, which `q2c --help` need not).
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from ingestion.catalog import SYSTEMS
+from q2c.cli.table import render_table
 from q2c.settings import get_settings
 
 batches_app = typer.Typer(help="Extract batches: state per system, skip a rejected one.", no_args_is_help=True)
@@ -16,13 +17,6 @@ batches_app = typer.Typer(help="Extract batches: state per system, skip a reject
 
 def _count(value: int | None) -> str:
     return "" if value is None else f"{value:,}"
-
-
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
-    fmt = "  ".join(f"{{:<{w}}}" for w in widths[:-1]) + "  {}"
-    lines = [fmt.format(*header), fmt.format(*("-" * w for w in widths))]
-    return "\n".join(lines + [fmt.format(*row) for row in rows])
 
 
 @batches_app.command("list")
@@ -53,7 +47,7 @@ def list_command(
          (s.reason or "") + ("" if s.in_landing_zone else " [folder no longer in the landing zone]"))
         for s in states
     ]
-    typer.echo(_table(("system", "batch", "state", "mode", "manifest rows", "loaded", "quarantined", "reason"),
+    typer.echo(render_table(("system", "batch", "state", "mode", "manifest rows", "loaded", "quarantined", "reason"),
                       rows))
 
 

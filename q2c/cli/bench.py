@@ -1,4 +1,4 @@
-"""The ``bench`` command; q2c/cli.py only registers it."""
+"""``q2c bench``: the benchmark (q2c.bench) with its printed figures."""
 
 from __future__ import annotations
 
