@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlparse
 import dagster as dg
 
 from orchestration.quality.assets import MART_EXPECTATIONS_KEY, MART_KEYS, gx_docs_dir
-from orchestration.quality.expectation_results import StoredOutcome, read_outcomes
+from q2c.quality.expectation_results import StoredOutcome, read_outcomes
 from q2c.settings import Settings
 from q2c.warehouse import warehouse_connection
 

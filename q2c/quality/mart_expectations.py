@@ -12,9 +12,9 @@ GX takes ~10 s to import, so it is imported inside the function: importing this 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import duckdb

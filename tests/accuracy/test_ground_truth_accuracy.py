@@ -10,7 +10,7 @@ from q2c.rule_catalogue import RULES
 
 RULE_IDS = [rule.rule_id for rule in RULES]
 
-from nightly_world import World
+from tests.accuracy.nightly_world import World
 
 SHAPES = {
     "seed42-small": dict(seed=42, customers=60, months=6),

@@ -9,7 +9,7 @@ import pytest
 
 from ingestion.demo_data import generate
 
-from nightly_world import World
+from tests.accuracy.nightly_world import World
 
 
 def _marts(world: World) -> dict[str, list[tuple]]:

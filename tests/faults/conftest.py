@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from fault_world import World, end_state
+from tests.faults.fault_world import World, end_state
 from ingestion.demo_data import generate
 from q2c.publish import publish_snapshot
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import dagster as dg
 from dagster._core.storage.dagster_run import IN_PROGRESS_RUN_STATUSES, RunsFilter
 
-from fault_world import World, end_state
+from tests.faults.fault_world import World, end_state
 
 DBT_MATERIALIZED = r"dbt_build - ASSET_MATERIALIZATION"
 

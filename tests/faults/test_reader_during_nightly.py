@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import duckdb
 
-from conftest import OLD_SNAPSHOT_MARK
+from tests.faults.conftest import OLD_SNAPSHOT_MARK
 
 
 def test_the_run_succeeds_and_publishes_while_a_reader_holds_the_snapshot(reference_run):
