@@ -16,9 +16,10 @@ import re
 from datetime import datetime
 from urllib.parse import urlencode
 
-from ingestion.api_standin.dataset import Record
-from ingestion.api_standin.exchange import BadRequest, Exchange, Reply
 from ingestion.catalog import objects
+from q2c_demo.api_standin.dataset import Record
+from q2c_demo.api_standin.exchange import BadRequest, Exchange, Reply
+
 
 _SPECS = {s.table: s for s in objects("erp")}
 MAX_LIMIT = 1000

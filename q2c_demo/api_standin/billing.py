@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from ingestion.api_standin.exchange import BadRequest, Exchange, Reply
+from q2c_demo.api_standin.exchange import BadRequest, Exchange, Reply
+
 
 OBJECTS = ("customers", "invoices", "credit_notes", "charges")
 MAX_LIMIT = 100

@@ -12,8 +12,9 @@ import uuid
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from ingestion.api_standin.exchange import BadRequest, Exchange, Reply
 from ingestion.catalog import objects
+from q2c_demo.api_standin.exchange import BadRequest, Exchange, Reply
+
 
 _SPECS = {s.object: s for s in objects("crm")}
 BOOLEAN_FIELDS = {"IsDeleted", "IsClosed", "IsWon", "IsActive"}

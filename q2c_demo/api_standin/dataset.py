@@ -22,7 +22,8 @@ from pathlib import Path
 
 from ingestion.api import jsontext
 from ingestion.catalog import SYSTEMS, ObjectSpec, objects
-from ingestion.manifest import MANIFEST, discover_batches
+from ingestion.landing.manifest import MANIFEST, discover_batches
+
 
 EPOCH = datetime(1970, 1, 1)
 STRIPE_TYPES = {"customers": "customer", "invoices": "invoice", "credit_notes": "credit_note", "charges": "charge"}

@@ -1,6 +1,6 @@
 """Serve a landing folder through the four stand-in APIs until interrupted:
 
-    uv run python -m ingestion.api_standin data/api_standin/source [--rate-limited 3 --server-errors 2]
+    uv run python -m q2c_demo.api_standin data/api_standin/source [--rate-limited 3 --server-errors 2]
 
 prints the ``export`` lines that point q2c's API mode at them (tokens included: they are
 throw-away values of this process).
@@ -14,13 +14,13 @@ import signal
 import threading
 from pathlib import Path
 
-from ingestion.api_standin.dataset import StandinDataset
-from ingestion.api_standin.server import StandinServers
 from ingestion.catalog import SYSTEMS
+from q2c_demo.api_standin.dataset import StandinDataset
+from q2c_demo.api_standin.server import StandinServers
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m ingestion.api_standin", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m q2c_demo.api_standin", description=__doc__.splitlines()[0])
     parser.add_argument("source", type=Path, help="landing-layout folder of batches to serve")
     parser.add_argument("--rate-limited", type=int, default=0, help="answer the first N requests per API with 429")
     parser.add_argument("--retry-after", type=int, default=1, help="Retry-After seconds of those 429s")

@@ -1,4 +1,4 @@
-"""``python -m ingestion.demo_data --customers 300 --months 12`` writes demo extracts.
+"""``python -m q2c_demo.data --customers 300 --months 12`` writes demo extracts.
 
 Paths default to the platform settings (``Q2C_LANDING_DIR``, ``Q2C_GROUND_TRUTH_DIR``).
 Time entries scale with customers × months: 300 × 12 gives about 120k, 2,450 × 12 about 1M.
@@ -18,7 +18,7 @@ from . import generate
 
 def main(argv: list[str] | None = None) -> None:
     settings = get_settings()
-    parser = argparse.ArgumentParser(prog="python -m ingestion.demo_data", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m q2c_demo.data", description=__doc__)
     parser.add_argument("--out", type=Path, default=settings.landing_dir)
     parser.add_argument("--ground-truth", type=Path, default=settings.ground_truth_dir)
     parser.add_argument("--customers", type=int, default=300)

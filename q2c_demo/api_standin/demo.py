@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ingestion.api_standin.dataset import StandinDataset
-from ingestion.api_standin.server import StandinServers
 from q2c.settings import environment
+from q2c_demo.api_standin.dataset import StandinDataset
+from q2c_demo.api_standin.server import StandinServers
 
 
 def has_batches(folder: Path) -> bool:

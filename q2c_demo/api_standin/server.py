@@ -19,16 +19,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from ingestion.api import jsontext
-from ingestion.api_standin import harvest, netsuite, salesforce, stripe
-from ingestion.api_standin.dataset import StandinDataset
-from ingestion.api_standin.exchange import Exchange, Reply
 from ingestion.catalog import SYSTEMS
+from q2c_demo.api_standin import billing, crm, erp, psa
+from q2c_demo.api_standin.dataset import StandinDataset
+from q2c_demo.api_standin.exchange import Exchange, Reply
+
 
 HANDLERS: dict[str, Callable[[Exchange], Reply]] = {
-    "crm": salesforce.handle, "psa": harvest.handle, "erp": netsuite.handle, "billing": stripe.handle}
+    "crm": crm.handle, "psa": psa.handle, "erp": erp.handle, "billing": billing.handle}
 UNAUTHORIZED: dict[str, Callable[[str], object]] = {
-    "crm": salesforce.unauthorized, "psa": harvest.unauthorized, "erp": netsuite.unauthorized,
-    "billing": stripe.unauthorized}
+    "crm": crm.unauthorized, "psa": psa.unauthorized, "erp": erp.unauthorized,
+    "billing": billing.unauthorized}
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from email.message import Message
 
-from ingestion.api_standin.dataset import StandinDataset
+from q2c_demo.api_standin.dataset import StandinDataset
 
 
 @dataclass

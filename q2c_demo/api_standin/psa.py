@@ -9,8 +9,9 @@ import re
 from datetime import datetime
 from urllib.parse import urlencode
 
-from ingestion.api_standin.exchange import BadRequest, Exchange, Reply
 from ingestion.catalog import objects
+from q2c_demo.api_standin.exchange import BadRequest, Exchange, Reply
+
 
 _OBJECTS = {s.object for s in objects("psa")}
 MAX_PER_PAGE = 2000
