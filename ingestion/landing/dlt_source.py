@@ -9,16 +9,14 @@ its newest version.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
 import dlt
 from dlt.sources import DltResource, DltSource
 
-from ingestion.catalog import BATCH_LOG, CHILD_PRIMARY_KEYS, QUARANTINE, objects, raw_tables
-from ingestion.landing_run import LandingRun, SkipRequest, remove_abandoned_scratch
-from ingestion.report import LandingReport
+from ingestion.catalog import BATCH_LOG, QUARANTINE, objects, raw_tables
+from ingestion.landing.landing_run import LandingRun, SkipRequest, remove_abandoned_scratch
 
 _TECH_COLUMNS = {"_q2c_extracted_at": {"data_type": "timestamp", "timezone": False},
                  "_q2c_batch_id": {"data_type": "text"}}
@@ -89,36 +87,28 @@ def _resources(system: str, run: LandingRun) -> list[DltResource]:
     return resources
 
 
-def build_source(system: str, landing_dir: Path, skip: SkipRequest | None = None) -> DltSource:
-    """A fresh source per call (dlt sources are single-use). The run's LandingReport is
-    available afterwards through :func:`landing_report`. With ``skip``, running the source
-    only records that rejected batch as skipped (see ingestion.batch_admin)."""
+def source_for(run: LandingRun) -> DltSource:
+    """The dlt source that serves ``run``: a resource per raw table plus batch_log and
+    raw_quarantine. dlt sources are single-use, so every run gets its own."""
+
+    @dlt.source(name=f"q2c_{run.system}", max_table_nesting=0, root_key=False)
+    def q2c_source() -> list[DltResource]:
+        return _resources(run.system, run)
+
+    return q2c_source()
+
+
+def landing_source(system: str, landing_dir: Path, skip: SkipRequest | None = None) -> tuple[LandingRun, DltSource]:
+    """A fresh landing run of ``system`` and the source that performs it. The run holds the
+    report (``run.report``, filled in once dlt has extracted the source) and the scratch
+    database, which ``run.close()`` removes. With ``skip``, running the source only records
+    that rejected batch as skipped (see ingestion.landing.batch_admin)."""
     remove_abandoned_scratch()  # every run, even one that only finishes a pending load
     run = LandingRun(system, Path(landing_dir), skip)
-
-    @dlt.source(name=f"q2c_{system}", max_table_nesting=0, root_key=False)
-    def q2c_source() -> list[DltResource]:
-        return _resources(system, run)
-
-    source = q2c_source()
-    _RUNS[id(source)] = run
-    return source
+    return run, source_for(run)
 
 
-# Weak values: the source's resources hold the run; when the source goes, so does this entry.
-_RUNS: weakref.WeakValueDictionary[int, LandingRun] = weakref.WeakValueDictionary()
-
-
-def landing_run(source: DltSource) -> LandingRun:
-    return _RUNS[id(source)]
-
-
-def landing_report(source: DltSource) -> LandingReport:
-    """What running ``source`` did (filled in once the pipeline has extracted it)."""
-    return landing_run(source).report
-
-
-def release(source: DltSource) -> None:
-    run = _RUNS.pop(id(source), None)
-    if run is not None:
-        run.close()
+def spec_source(system: str) -> DltSource:
+    """A source with the system's resources, for asset specs only (Dagster's ``dlt_assets``):
+    it reads no settings and creates nothing; running it raises."""
+    return source_for(LandingRun(system, None))

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ingestion.api.batch_writer import WrittenBatch
 
 LOADED, REJECTED, SKIPPED, HELD = "loaded", "rejected", "skipped", "held"
 
@@ -65,6 +69,7 @@ class LandingReport:
     incomplete_batches: list[str] = field(default_factory=list)  # no manifest yet: not loaded
     rows_written: dict[str, int] = field(default_factory=dict)  # raw table -> rows sent to dlt
     error: str | None = None  # the run itself failed (nothing of this run was committed)
+    api_batch: WrittenBatch | None = None  # API mode: the batch read from the API before landing
 
     def _with(self, status: str) -> list[BatchReport]:
         return [b for b in self.batches if b.status == status]

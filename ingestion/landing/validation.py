@@ -20,8 +20,8 @@ import pyarrow as pa_arrow
 
 from ingestion.catalog import ChildSpec, ObjectSpec
 from ingestion.contracts import schema_for
-from ingestion.manifest import BatchRejected
-from ingestion.readers import ERR_SEP, ParsedFile, ident, sql_str
+from ingestion.landing.manifest import BatchRejected
+from ingestion.landing.readers import ERR_SEP, ParsedFile, ident, sql_str
 
 CHUNK_ROWS = 100_000
 HITS_TABLE = "_q2c_hits"

@@ -7,7 +7,7 @@ skipping runs the system's dlt source in skip mode, so the new state and its bat
 commit in the same load package, exactly as a normal landing run's do.
 
 A changed re-delivery of an accepted batch is rejected under a derived id of its own,
-``<batch id>~redelivered-<8 hex>`` (ingestion.redelivery): the batch's own row stays as it
+``<batch id>~redelivered-<8 hex>`` (ingestion.landing.redelivery): the batch's own row stays as it
 was. Skipping that derived id acknowledges that content; giving the batch's own id instead
 skips its rejected re-delivery when there is exactly one.
 """
@@ -21,11 +21,12 @@ import duckdb
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from ingestion.catalog import BATCH_LOG, SYSTEMS, raw_dataset
-from ingestion.landing_run import SkipRefused, SkipRequest
-from ingestion.manifest import discover_batches
-from ingestion.redelivery import redelivered_batch
-from ingestion.report import REJECTED
-from ingestion.sources import build_source, release
+from ingestion.landing.dlt_source import landing_source
+from ingestion.landing.landing_run import SkipRefused, SkipRequest
+from ingestion.landing.manifest import discover_batches
+from ingestion.landing.pipeline import build_pipeline
+from ingestion.landing.redelivery import redelivered_batch
+from ingestion.landing.report import REJECTED
 from q2c.settings import DUCKDB_MEMORY_LIMIT_DEFAULT
 from q2c.warehouse import WarehouseLocked, open_duckdb
 
@@ -144,8 +145,6 @@ def skip_batch(batch_id: str, reason: str, landing_dir: Path, duckdb_path: Path,
     Raises BatchAdminError (and changes nothing) for an unknown batch, one that is not
     rejected, an empty reason, or a warehouse that is busy.
     """
-    from ingestion.pipeline import build_pipeline  # pipeline imports this package's sources
-
     if not reason or not reason.strip():
         raise BatchAdminError("a reason is required to skip a batch")
     if system is not None and system not in SYSTEMS:
@@ -157,7 +156,7 @@ def skip_batch(batch_id: str, reason: str, landing_dir: Path, duckdb_path: Path,
         raise BatchAdminError(
             f"{target.system} has an interrupted landing run pending: run `q2c run` first, "
             "then skip if the batch is still rejected")
-    source = build_source(target.system, Path(landing_dir), SkipRequest(target.batch_id, reason.strip()))
+    run, source = landing_source(target.system, Path(landing_dir), SkipRequest(target.batch_id, reason.strip()))
     try:
         pipeline.run(source)
     except PipelineStepFailed as exc:
@@ -168,6 +167,6 @@ def skip_batch(batch_id: str, reason: str, landing_dir: Path, duckdb_path: Path,
             raise BatchAdminError(str(cause)) from None
         raise BatchAdminError(f"could not record the skip: {exc}") from None
     finally:
-        release(source)
+        run.close()
     return next(s for s in list_batches(landing_dir, duckdb_path, (target.system,))
                 if s.batch_id == target.batch_id)

@@ -20,11 +20,11 @@ import duckdb
 import pyarrow as pa
 
 from ingestion.catalog import ObjectSpec, objects
-from ingestion.manifest import BatchRejected, Manifest, discover_batches, read_manifest, unlisted_files
-from ingestion.readers import ParsedFile, ident, parse_file, sql_str
-from ingestion.redelivery import accepted_content, changed_redelivery
-from ingestion.report import HELD, LOADED, REJECTED, SKIPPED, BatchReport, FileReport, LandingReport
-from ingestion.validation import FileValidation, quarantine_rows, validate_file
+from ingestion.landing.manifest import BatchRejected, Manifest, discover_batches, read_manifest, unlisted_files
+from ingestion.landing.readers import ParsedFile, ident, parse_file, sql_str
+from ingestion.landing.redelivery import accepted_content, changed_redelivery
+from ingestion.landing.report import HELD, LOADED, REJECTED, SKIPPED, BatchReport, FileReport, LandingReport
+from ingestion.landing.validation import FileValidation, quarantine_rows, validate_file
 from q2c.warehouse import open_duckdb
 
 CHUNK_ROWS = 100_000
@@ -86,9 +86,10 @@ class SkipRefused(Exception):
 
 
 class LandingRun:
-    def __init__(self, system: str, landing_dir: Path, skip: SkipRequest | None = None):
+    def __init__(self, system: str, landing_dir: Path | None, skip: SkipRequest | None = None):
+        """``landing_dir`` None: a run that only describes the source (asset specs)."""
         self.system = system
-        self.landing_dir = Path(landing_dir)
+        self.landing_dir = None if landing_dir is None else Path(landing_dir)
         self.skip = skip  # set: this run only records the skip, it lands nothing
         self.report = LandingReport(system)
         self._prepared = False
@@ -121,6 +122,9 @@ class LandingRun:
         """Verify and parse pending batches once per run; ``state`` is dlt source state."""
         if self._prepared:
             return
+        if self.landing_dir is None:
+            raise RuntimeError(f"the {self.system} source built for asset specs cannot be run: "
+                               "land it with ingestion.landing.land")
         self._prepared = True
         loaded: dict = state.setdefault("batches", {})
         fingerprints: dict = state.setdefault("fingerprints", {})

@@ -19,8 +19,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ingestion.manifest import MANIFEST, BatchRejected, Manifest, file_sha256, read_manifest
-from ingestion.report import LOADED, REJECTED, BatchReport, FileReport
+from ingestion.landing.manifest import MANIFEST, BatchRejected, Manifest, file_sha256, read_manifest
+from ingestion.landing.report import LOADED, REJECTED, BatchReport, FileReport
 
 REDELIVERED = "~redelivered-"  # "~" never occurs in a batch id (YYYY-MM-DDTHH-MM-SSZ)
 _ADVICE = "the data already loaded are kept: re-deliver corrections under a new batch id"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingestion.catalog import SQL_TYPES, SYSTEMS, ChildSpec, ObjectSpec, objects, raw_dataset
-from ingestion.readers import ident
+from ingestion.landing.readers import ident
 from q2c.settings import DUCKDB_MEMORY_LIMIT_DEFAULT
 from q2c.warehouse import open_duckdb
 

@@ -25,7 +25,7 @@ import duckdb
 from dlt.common.normalizers.naming.snake_case import NamingConvention
 
 from ingestion.catalog import BOOL, DEC, INT, SQL_TYPES, TEXT, ChildSpec, Field, ObjectSpec
-from ingestion.manifest import BatchRejected, ManifestFile
+from ingestion.landing.manifest import BatchRejected, ManifestFile
 
 ERR_SEP = "\x1f"  # separates field / check / detail inside one _q2c_errors entry
 _NAMING = NamingConvention()
