@@ -19,9 +19,12 @@ import polars as pl
 import pyarrow as pa_arrow
 
 from ingestion.catalog import ChildSpec, ObjectSpec
-from ingestion.contracts import schema_for
 from ingestion.landing.manifest import BatchRejected
 from ingestion.landing.readers import ERR_SEP, ParsedFile, ident, sql_str
+from ingestion.sources.billing import contract as billing
+from ingestion.sources.crm import contract as crm
+from ingestion.sources.erp import contract as erp
+from ingestion.sources.psa import contract as psa
 
 CHUNK_ROWS = 100_000
 HITS_TABLE = "_q2c_hits"
@@ -29,6 +32,14 @@ _HITS_SCHEMA = pa_arrow.schema([
     ("tag", pa_arrow.string()), ("rn", pa_arrow.int64()), ("field", pa_arrow.string()),
     ("check", pa_arrow.string()), ("detail", pa_arrow.string()),
 ])
+
+
+_CONTRACTS = {"crm": crm.SCHEMAS, "psa": psa.SCHEMAS, "erp": erp.SCHEMAS, "billing": billing.SCHEMAS}
+
+
+def schema_for(system: str, table: str) -> pa.DataFrameSchema:
+    """The pandera contract of one raw table (ingestion/sources/<system>/contract.py)."""
+    return _CONTRACTS[system][table]
 
 
 @dataclass(frozen=True)

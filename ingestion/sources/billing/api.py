@@ -20,9 +20,9 @@ from requests import Request, Response
 
 from ingestion.api.batch_writer import ObjectRows
 from ingestion.api.config import ApiConfig
-from ingestion.api.cursors import Cursor, SystemState, content_hash
+from ingestion.api.cursors import Cursor, FullExtractionNeeded, SystemState, content_hash
 from ingestion.api.transport import ApiSession
-from ingestion.catalog import objects
+from ingestion.sources.billing.objects import OBJECTS
 
 EVENT_RETENTION_SECONDS = 30 * 24 * 3600
 _EPOCH = datetime(1970, 1, 1)
@@ -33,10 +33,6 @@ EXPAND = {"customers": ["data.tax_ids"], "invoices": ["data.lines"]}
 EVENT_TYPES = ["customer.created", "customer.updated", "customer.deleted", "invoice.created", "invoice.updated",
                "credit_note.created", "credit_note.updated", "credit_note.voided", "charge.succeeded",
                "charge.updated", "charge.refunded"]
-
-
-class FullExtractionNeeded(Exception):
-    """The incremental window can no longer be served (events expired)."""
 
 
 class StartingAfterPaginator(BasePaginator):
@@ -100,7 +96,7 @@ def extract(client: RESTClient, config: ApiConfig, state: SystemState, full: boo
             raise FullExtractionNeeded("no event high-water mark yet")
         changed = _changed_since_events(client, config, state)
     out = []
-    for spec in objects("billing"):
+    for spec in OBJECTS:
         cursor = state.cursor(spec.object)
         extra = {} if full or cursor.mark is None else {"created[gte]": cursor.mark}
         pages = _list(client, f"/v1/{spec.object}", _params(config, spec.object, **extra))

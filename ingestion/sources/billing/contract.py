@@ -1,7 +1,7 @@
 """Stripe (billing) JSONL contracts: prefixed ids, lower-case currencies, integer minor-unit
 amounts, epoch-second timestamps, the object's status vocabulary."""
 
-from ingestion.contracts.checks import boolean, decimal, integer, schema, stripe_id, text
+from ingestion.sources.checks import boolean, decimal, integer, schema, stripe_id, text
 
 CURRENCY = r"^[a-z]{3}$"
 DECIMAL_STRING = r"^-?\d+(\.\d+)?$"

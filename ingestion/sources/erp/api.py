@@ -15,9 +15,10 @@ from dlt.sources.helpers.rest_client.paginators import OffsetPaginator
 
 from ingestion.api.batch_writer import ObjectRows
 from ingestion.api.config import ApiConfig
-from ingestion.api.connectors.stamps import netsuite_mark
 from ingestion.api.cursors import SystemState
-from ingestion.catalog import ObjectSpec, objects
+from ingestion.api.stamps import netsuite_mark
+from ingestion.sources.erp.objects import OBJECTS
+from ingestion.sources.spec import ObjectSpec
 
 QUERY_PATH = "/services/rest/query/v1/suiteql"
 
@@ -39,7 +40,7 @@ def suiteql(spec: ObjectSpec, mark: str | None) -> str:
 
 def extract(client: RESTClient, config: ApiConfig, state: SystemState, full: bool) -> list[ObjectRows]:
     out = []
-    for spec in objects("erp"):
+    for spec in OBJECTS:
         cursor = state.cursor(spec.object)
         stamp = stamp_column(spec)
         pages = client.paginate(

@@ -1,7 +1,7 @@
 """NetSuite (ERP) CSV contracts: integer internal ids, T/F booleans, US M/D/YYYY dates and
 'M/D/YYYY h:mm am' datetimes, two-place decimals, status codes per transaction type."""
 
-from ingestion.contracts.checks import DECIMAL, INTEGER_ID, ISO_CURRENCY_UPPER, schema, text
+from ingestion.sources.checks import DECIMAL, INTEGER_ID, ISO_CURRENCY_UPPER, schema, text
 
 BOOLEAN = r"^[TF]$"
 DATE = r"^\d{1,2}/\d{1,2}/\d{4}$"

@@ -1,7 +1,7 @@
 """Salesforce (CRM) CSV contracts: 18-char ids with the object's key prefix, true/false
 booleans, ISO dates and millisecond UTC datetimes, upper-case ISO currency codes."""
 
-from ingestion.contracts.checks import (
+from ingestion.sources.checks import (
     DECIMAL, ISO_COUNTRY, ISO_CURRENCY_UPPER, ISO_DATE, NON_NEGATIVE_DECIMAL, salesforce_id,
     schema, text,
 )

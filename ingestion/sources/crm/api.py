@@ -17,9 +17,10 @@ from dlt.sources.helpers.rest_client.paginators import JSONLinkPaginator
 from ingestion.api import jsontext
 from ingestion.api.batch_writer import ObjectRows
 from ingestion.api.config import ApiConfig
-from ingestion.api.connectors.stamps import iso_mark
 from ingestion.api.cursors import SystemState
-from ingestion.catalog import ObjectSpec, objects
+from ingestion.api.stamps import iso_mark
+from ingestion.sources.crm.objects import OBJECTS
+from ingestion.sources.spec import ObjectSpec
 
 API_VERSION = "v60.0"
 QUERY_PATH = f"/services/data/{API_VERSION}/queryAll"
@@ -54,7 +55,7 @@ def bulk_text(value: object) -> str:
 
 def extract(client: RESTClient, config: ApiConfig, state: SystemState, full: bool) -> list[ObjectRows]:
     out = []
-    for spec in objects("crm"):
+    for spec in OBJECTS:
         cursor = state.cursor(spec.object)
         stamp = stamp_field(spec)
         pages = client.paginate(

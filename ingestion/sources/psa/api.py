@@ -9,14 +9,14 @@ from dlt.sources.helpers.rest_client.paginators import JSONLinkPaginator
 
 from ingestion.api.batch_writer import ObjectRows
 from ingestion.api.config import ApiConfig
-from ingestion.api.connectors.stamps import iso_mark
 from ingestion.api.cursors import SystemState
-from ingestion.catalog import objects
+from ingestion.api.stamps import iso_mark
+from ingestion.sources.psa.objects import OBJECTS
 
 
 def extract(client: RESTClient, config: ApiConfig, state: SystemState, full: bool) -> list[ObjectRows]:
     out = []
-    for spec in objects("psa"):
+    for spec in OBJECTS:
         cursor = state.cursor(spec.object)
         params: dict[str, object] = {"per_page": config.page_size}
         if not full and cursor.mark:

@@ -1,7 +1,7 @@
 """Harvest (PSA) JSONL contracts: integer ids, ISO dates and second-precision UTC
 timestamps, hours within a day, non-negative rates. JSON types are checked by the reader."""
 
-from ingestion.contracts.checks import (
+from ingestion.sources.checks import (
     ISO_CURRENCY_UPPER, ISO_DATE, boolean, decimal, integer, schema, stripe_id, text,
 )
 
