@@ -35,6 +35,11 @@ def content_hash(record: Any) -> str:
     return hashlib.sha256(jsontext.canonical(record).encode("utf-8")).hexdigest()[:32]
 
 
+class FullExtractionNeeded(Exception):
+    """The incremental window can no longer be served (e.g. Stripe's events expired): the
+    connector raises it and the extraction starts over as a full one."""
+
+
 @dataclass
 class Cursor:
     mark: Any = None  # ISO 'YYYY-MM-DDTHH:MM:SS' text (UTC) or epoch seconds, per object

@@ -9,39 +9,39 @@ loaded this system) is a ``full`` batch; later ones are ``incremental`` from the
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from types import ModuleType
 
 import duckdb
 
 from ingestion.api.batch_writer import ObjectRows, WrittenBatch, write_batch
 from ingestion.api.client import make_client
 from ingestion.api.config import API, ApiConfig, load_api_config, system_mode
-from ingestion.api.connectors import harvest, netsuite, salesforce, stripe
-from ingestion.api.cursors import SystemState, state_path
+from ingestion.api.cursors import FullExtractionNeeded, SystemState, state_path
 from ingestion.api.transport import ApiSession
 from ingestion.catalog import raw_dataset
-from q2c.settings import DUCKDB_MEMORY_LIMIT_DEFAULT, Settings
+from ingestion.sources.billing import api as billing
+from ingestion.sources.crm import api as crm
+from ingestion.sources.erp import api as erp
+from ingestion.sources.psa import api as psa
+from q2c.settings import Settings
 from q2c.warehouse import open_duckdb
 
 log = logging.getLogger(__name__)
 
-Connector = Callable[..., list[ObjectRows]]
-CONNECTORS: dict[str, Connector] = {
-    "crm": salesforce.extract,
-    "psa": harvest.extract,
-    "erp": netsuite.extract,
-    "billing": stripe.extract,
-}
+# Each system's connector (ingestion/sources/<system>/api.py) has
+# extract(client, config, state, full) -> list[ObjectRows]; looked up per call, so the
+# modules may import this package while it is being initialised.
+CONNECTORS: dict[str, ModuleType] = {"crm": crm, "psa": psa, "erp": erp, "billing": billing}
 
 
-def _warehouse_has_loaded(duckdb_path: Path, system: str) -> bool | None:
+def _warehouse_has_loaded(duckdb_path: Path, system: str, memory_limit: str) -> bool | None:
     """Whether the warehouse has loaded any batch of the system (None: cannot tell)."""
     if not Path(duckdb_path).exists():
         return False
     try:
-        with open_duckdb(duckdb_path, memory_limit=DUCKDB_MEMORY_LIMIT_DEFAULT) as con:
+        with open_duckdb(duckdb_path, memory_limit=memory_limit) as con:
             found = con.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = 'batch_log'",
                 [raw_dataset(system)]).fetchall()[0][0]
@@ -57,7 +57,7 @@ def _read(config: ApiConfig, state: SystemState, full: bool) -> tuple[list[Objec
     session = ApiSession(config)
     client = make_client(config, session)
     try:
-        return CONNECTORS[config.system](client, config, state, full), session
+        return CONNECTORS[config.system].extract(client, config, state, full), session
     finally:
         session.close()
 
@@ -75,12 +75,12 @@ def extract_to_landing(system: str, settings: Settings, *,
     path = state_path(duckdb_path, system)
     state = SystemState.load(path, system)
     if full is None:
-        full = state.is_empty or _warehouse_has_loaded(duckdb_path, system) is False
+        full = state.is_empty or _warehouse_has_loaded(duckdb_path, system, settings.duckdb_memory_limit) is False
     if full:
         state = SystemState(system)
     try:
         objects, session = _read(config, state, full)
-    except stripe.FullExtractionNeeded as why:
+    except FullExtractionNeeded as why:
         log.info("%s: full extraction (%s)", system, why)
         full, state = True, SystemState(system)
         objects, session = _read(config, state, full)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingestion.demo_data import generate
+from q2c_demo.data import generate
 from q2c.rule_catalogue import RULES
 
 RULE_IDS = [rule.rule_id for rule in RULES]

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from ingestion.demo_data import generate
+from q2c_demo.data import generate
 
 from tests.accuracy.nightly_world import World
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from ingestion.catalog import SYSTEMS
-from ingestion.demo_data import generate
-from ingestion.pipeline import land_all
+from ingestion.landing import land_all
+from q2c.settings import settings_for
+from q2c_demo.data import generate
 
 # Small pages so every connector follows its API's pagination several times.
 PAGE_SIZES = {"crm": 40, "psa": 500, "erp": 100, "billing": 30}
@@ -27,7 +28,7 @@ def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def file_mode_warehouse(demo_source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every demo batch landed the file way."""
     warehouse = tmp_path_factory.mktemp("file_mode") / "warehouse.duckdb"
-    reports = land_all(demo_source, warehouse)
+    reports = land_all(settings_for(demo_source, warehouse, passed_through={}))
     assert all(r.error is None for r in reports.values()), {s: r.error for s, r in reports.items()}
     return warehouse
 

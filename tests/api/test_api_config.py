@@ -10,37 +10,37 @@ from pathlib import Path
 
 import pytest
 
-from conftest import api_env
-from ingestion.api import ApiConfigError, load_api_config, system_mode
-from ingestion.api import jsontext
+from ingestion.api import ApiConfigError, jsontext, load_api_config, system_mode
 from ingestion.api.batch_writer import ObjectRows, write_batch
 from ingestion.api.cursors import Cursor, SystemState
 from ingestion.catalog import object_spec
-from ingestion.manifest import read_manifest
+from ingestion.landing.manifest import read_manifest
+from q2c.settings import get_settings
+from tests.api.conftest import api_env
 
 
 def test_mode_defaults_to_files_and_rejects_unknown_values(monkeypatch: pytest.MonkeyPatch) -> None:
     api_env(monkeypatch, {})
-    assert system_mode("erp") == "files"
+    assert system_mode("erp", get_settings()) == "files"
     monkeypatch.setenv("Q2C_ERP_MODE", "API")
-    assert system_mode("erp") == "api"
+    assert system_mode("erp", get_settings()) == "api"
     monkeypatch.setenv("Q2C_ERP_MODE", "ftp")
     with pytest.raises(ApiConfigError, match="Q2C_ERP_MODE='ftp'"):
-        system_mode("erp")
+        system_mode("erp", get_settings())
 
 
 def test_api_mode_without_credentials_names_the_missing_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     api_env(monkeypatch, {"Q2C_PSA_MODE": "api", "Q2C_PSA_API_BASE_URL": "http://127.0.0.1:1"})
     monkeypatch.chdir(Path(__file__).parent)  # no .dlt/secrets.toml here
     with pytest.raises(ApiConfigError, match="Q2C_PSA_API_TOKEN, Q2C_PSA_ACCOUNT_ID are not set"):
-        load_api_config("psa")
+        load_api_config("psa", get_settings())
 
 
 def test_credentials_can_come_from_dlt_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     # dlt.secrets resolves [q2c.crm] api_token from secrets.toml or, as here, its env form.
     api_env(monkeypatch, {"Q2C_CRM_API_BASE_URL": "https://example.my.salesforce.com",
                           "Q2C__CRM__API_TOKEN": "from-dlt-secrets"})
-    config = load_api_config("crm")
+    config = load_api_config("crm", get_settings())
     assert config.token == "from-dlt-secrets"
     assert "from-dlt-secrets" not in repr(config)
     assert config.mask("refused token from-dlt-secrets") == "refused token ***"

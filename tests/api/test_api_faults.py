@@ -11,13 +11,14 @@ import dagster as dg
 import duckdb
 import pytest
 from dagster_dlt import DagsterDltResource
-from raw_compare import raw_differences
 
-from conftest import api_env
 from ingestion.api import ApiAuthError, ApiError, extract_to_landing
 from ingestion.api.cursors import state_path
-from ingestion.api_standin import StandinDataset, StandinServers
-from ingestion.pipeline import land_system
+from ingestion.landing import land
+from q2c.settings import settings_for
+from q2c_demo.api_standin import StandinDataset, StandinServers
+from tests.api.conftest import api_env
+from tests.api.raw_compare import raw_differences
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +44,7 @@ def test_429_burst_transient_500s_and_dropped_connections_are_retried(
     faults.dropped_connections, faults.rate_limited, faults.retry_after, faults.server_errors = 1, 2, 1, 2
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
     started = time.monotonic()
-    batch = extract_to_landing("crm", landing, warehouse)
+    batch = extract_to_landing("crm", settings_for(landing, warehouse))
     took = time.monotonic() - started
 
     statuses = [r.status for r in servers.requests_of("crm")]
@@ -51,14 +52,14 @@ def test_429_burst_transient_500s_and_dropped_connections_are_retried(
     assert set(statuses[5:]) == {200}
     assert took >= 2.0  # two 429s, each honouring Retry-After: 1
     assert batch.mode == "full" and batch.rows["Account"] == servers.dataset.count("crm", "Account")
-    report = land_system("crm", landing, warehouse)
+    report = land("crm", settings_for(landing, warehouse, passed_through={}), raise_on_error=False)
     assert report.error is None and report.loaded
     assert raw_differences(warehouse, file_mode_warehouse, systems=("crm",)) == []
 
 
 def test_stripe_pagination_survives_a_429_mid_listing(servers: StandinServers, tmp_path: Path) -> None:
     servers.faults("billing").rate_limited = 1
-    batch = extract_to_landing("billing", tmp_path / "landing", tmp_path / "warehouse.duckdb")
+    batch = extract_to_landing("billing", settings_for(tmp_path / "landing", tmp_path / "warehouse.duckdb"))
     assert batch.rows["invoices"] == servers.dataset.count("billing", "invoices")
     assert [r.status for r in servers.requests_of("billing")].count(429) == 1
 
@@ -70,7 +71,7 @@ def test_bad_token_fails_fast_with_a_clear_message_and_lands_nothing(
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
     started = time.monotonic()
     with pytest.raises(ApiAuthError) as failure:
-        extract_to_landing("billing", landing, warehouse)
+        extract_to_landing("billing", settings_for(landing, warehouse))
     assert time.monotonic() - started < 2
     message = str(failure.value)
     assert "billing" in message and "401" in message and "Q2C_BILLING_API_TOKEN" in message
@@ -107,7 +108,7 @@ def test_expired_token_is_reported_as_a_credential_problem(servers: StandinServe
     servers.faults("psa").expired_token = True
     expected = r"psa API refused the credentials \(HTTP 401\).*Q2C_PSA_ACCOUNT_ID.*expired"
     with pytest.raises(ApiAuthError, match=expected):
-        extract_to_landing("psa", tmp_path / "landing", tmp_path / "warehouse.duckdb")
+        extract_to_landing("psa", settings_for(tmp_path / "landing", tmp_path / "warehouse.duckdb"))
     assert _no_batch(tmp_path / "landing", "psa")
 
 
@@ -117,7 +118,7 @@ def test_retrying_stops_at_the_time_budget(
     servers.faults("erp").server_errors = 10_000
     started = time.monotonic()
     with pytest.raises(ApiError, match=r"erp API still failing after \d+ attempt\(s\).*HTTP 500.*giving up"):
-        extract_to_landing("erp", tmp_path / "landing", tmp_path / "warehouse.duckdb")
+        extract_to_landing("erp", settings_for(tmp_path / "landing", tmp_path / "warehouse.duckdb"))
     assert time.monotonic() - started < 4
     assert len(servers.requests_of("erp")) >= 3  # 0.5 s, 1 s backoff fit in 2 s
     assert _no_batch(tmp_path / "landing", "erp")
@@ -130,7 +131,7 @@ def test_a_retry_after_beyond_the_budget_fails_at_once(
     faults.rate_limited, faults.retry_after = 1, 120
     started = time.monotonic()
     with pytest.raises(ApiError, match="server asked to wait 120 s"):
-        extract_to_landing("crm", tmp_path / "landing", tmp_path / "warehouse.duckdb")
+        extract_to_landing("crm", settings_for(tmp_path / "landing", tmp_path / "warehouse.duckdb"))
     assert time.monotonic() - started < 2
 
 
@@ -141,5 +142,5 @@ def test_an_unreachable_api_is_retried_then_reported(tmp_path: Path, monkeypatch
     api_env(monkeypatch, {"Q2C_CRM_MODE": "api", "Q2C_CRM_API_BASE_URL": f"http://127.0.0.1:{port}",
                           "Q2C_CRM_API_TOKEN": "t0ken-value", "Q2C_API_MAX_RETRY_SECONDS": "1.5"})
     with pytest.raises(ApiError, match=r"crm API still failing .*ConnectionError") as failure:
-        extract_to_landing("crm", tmp_path / "landing", tmp_path / "warehouse.duckdb")
+        extract_to_landing("crm", settings_for(tmp_path / "landing", tmp_path / "warehouse.duckdb"))
     assert "t0ken-value" not in str(failure.value)

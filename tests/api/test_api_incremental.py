@@ -5,21 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from raw_compare import raw_differences
 
-from conftest import api_env, batch_ids, manifest_rows
 from ingestion.api import extract_to_landing
-from ingestion.api_standin import StandinDataset, StandinServers
 from ingestion.catalog import SYSTEMS
-from ingestion.pipeline import land_all
+from ingestion.landing import land_all
+from q2c.settings import settings_for
+from q2c_demo.api_standin import StandinDataset, StandinServers
+from tests.api.conftest import api_env, batch_ids, manifest_rows
+from tests.api.raw_compare import raw_differences
 
 
 def _extract_all(landing: Path, warehouse: Path) -> dict:
-    return {system: extract_to_landing(system, landing, warehouse) for system in SYSTEMS}
+    return {system: extract_to_landing(system, settings_for(landing, warehouse)) for system in SYSTEMS}
 
 
 def _land(landing: Path, warehouse: Path) -> None:
-    reports = land_all(landing, warehouse)
+    reports = land_all(settings_for(landing, warehouse, passed_through={}))
     assert all(r.error is None for r in reports.values()), {s: r.error for s, r in reports.items()}
     assert not [b for r in reports.values() for b in r.rejected]
 

@@ -7,11 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
-from raw_compare import raw_differences, schema_tables, table_rows
 from typer.testing import CliRunner
 
-from conftest import api_env
 from q2c.settings import RECON_CONFIG_DEFAULT
+from tests.api.conftest import api_env
+from tests.api.raw_compare import raw_differences, schema_tables, table_rows
 
 
 def _env(root: Path, landing: Path) -> dict[str, str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from ingestion.api_standin import StandinDataset, StandinServers
+from q2c_demo.api_standin import StandinDataset, StandinServers
 
 
 @pytest.fixture(scope="module")

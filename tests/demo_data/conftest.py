@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.demo_data import generate
+from q2c_demo.data import generate
 
 TINY = {"customers": 20, "months": 3, "seed": 42}
 

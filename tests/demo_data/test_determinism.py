@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from ingestion.demo_data import generate
+from q2c_demo.data import generate
 
-from .conftest import TINY, all_files
+from tests.demo_data.conftest import TINY, all_files
 
 
 def test_same_arguments_give_identical_bytes(tiny, tmp_path):

@@ -8,10 +8,10 @@ from collections import Counter
 
 import pytest
 
-from ingestion.demo_data import discrepancies, generate
+from q2c_demo.data import discrepancies, generate
 
-from .conftest import TINY
-from .reference_rules import evaluate
+from tests.demo_data.conftest import TINY
+from tests.demo_data.reference_rules import evaluate
 
 RULES = ["ACC-01", "ACC-02", "ACC-03", "ACC-04", "ACC-05", "ACC-06", "RATE-01", "RATE-02", "RATE-03", "RATE-04",
          "RATE-05", "UNB-01", "UNB-02", "UNB-03", "UNB-04", "UNB-05", "INV-01", "INV-02", "INV-03", "INV-04",

@@ -9,7 +9,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from ingestion.demo_data.ids import salesforce_id
+from q2c_demo.data.ids import salesforce_id
 
 SYSTEM_FILES = {
     "crm": {"Account.csv", "Opportunity.csv", "OpportunityLineItem.csv", "Product2.csv"},

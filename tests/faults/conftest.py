@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from q2c_demo.data import generate
 from tests.faults.fault_world import World, end_state
-from ingestion.demo_data import generate
 from q2c.publish import publish_snapshot
 
 DEMO = {"customers": 40, "months": 3, "seed": 11}

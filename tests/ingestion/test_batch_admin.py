@@ -8,10 +8,10 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from batch_writer import account, user, write_batch
-from ingestion.batch_admin import BatchAdminError, list_batches, skip_batch
-from ingestion.pipeline import land_all, land_system
+from ingestion.landing import BatchAdminError, land, land_all, list_batches, skip_batch
 from q2c.cli import app
+from q2c.settings import settings_for
+from tests.ingestion.batch_writer import account, user, write_batch
 
 B1, B2, B3, B4 = ("2026-11-19T02-00-00Z", "2026-11-20T02-00-00Z", "2026-11-21T02-00-00Z",
                   "2026-11-22T02-00-00Z")
@@ -26,7 +26,7 @@ def _reject_b2(wh):
     write_batch(wh.landing, "crm", B3, {"Account": [account(3)]}, mode="incremental")
     write_batch(wh.landing, "psa", B1, {"users": [user(1, ["A"])]})
     write_batch(wh.landing, "psa", B2, {"users": [user(2, ["B"])]}, mode="incremental")
-    return land_all(wh.landing, wh.duckdb_path)
+    return land_all(settings_for(wh.landing, wh.duckdb_path))
 
 
 def _states(wh, system=None):
@@ -74,13 +74,13 @@ def test_skip_releases_the_held_batches_and_is_recorded_with_its_reason(wh):
     assert log[B3][0] == "held"
     assert wh.query("SELECT id FROM raw_crm.account") == [("001000000000000001",)]
 
-    crm = land_system("crm", wh.landing, wh.duckdb_path)
+    crm = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert [(b.batch_id, b.status) for b in crm.batches] == [(B3, "loaded")]
     assert wh.query("SELECT id, _q2c_batch_id FROM raw_crm.account ORDER BY 1") == [
         ("001000000000000001", B1), ("001000000000000003", B3)]
     assert _states(wh, "crm")[("crm", B2)].status == "skipped"
     # the skipped batch is never loaded later, not even when its folder is fixed
-    assert land_system("crm", wh.landing, wh.duckdb_path).batches == []
+    assert land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False).batches == []
     assert wh.query("SELECT count(*) FROM raw_crm.account WHERE name = 'Bad'") == [(0,)]
 
 
@@ -105,7 +105,7 @@ def test_refused_skip_is_a_clear_error_and_changes_nothing(wh):
         assert {s: wh.table(f"raw_{s}.batch_log") for s in ("crm", "psa")} == before
         assert wh.query("SELECT count(*) FROM raw_crm._dlt_loads") == loads
     # and the hold is still in force
-    assert [(b.batch_id, b.status) for b in land_system("crm", wh.landing, wh.duckdb_path).batches] == [
+    assert [(b.batch_id, b.status) for b in land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False).batches] == [
         (B2, "rejected"), (B3, "held")]
 
 
@@ -118,10 +118,10 @@ def test_skip_refused_inside_the_run_leaves_no_pending_package(wh):
         conn.execute("UPDATE raw_crm.batch_log SET status = 'rejected' WHERE batch_id = ?", [B1])
     with pytest.raises(BatchAdminError, match=f"crm batch {B1} is already loaded"):
         skip_batch(B1, "oops", wh.landing, wh.duckdb_path)
-    from ingestion.pipeline import build_pipeline
+    from ingestion.landing import build_pipeline
     assert build_pipeline("crm", wh.duckdb_path).list_extracted_load_packages() == []
     assert build_pipeline("crm", wh.duckdb_path).list_normalized_load_packages() == []
-    assert [b.status for b in land_system("crm", wh.landing, wh.duckdb_path).batches] == ["rejected", "held"]
+    assert [b.status for b in land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False).batches] == ["rejected", "held"]
 
 
 def test_same_batch_id_rejected_in_two_systems_needs_a_system(wh):
@@ -130,7 +130,7 @@ def test_same_batch_id_rejected_in_two_systems_needs_a_system(wh):
     manifest = json.loads((bad / "_manifest.json").read_text())
     manifest["files"][0]["rows"] = 5
     (bad / "_manifest.json").write_text(json.dumps(manifest))
-    land_system("erp", wh.landing, wh.duckdb_path)
+    land("erp", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     with pytest.raises(BatchAdminError, match="rejected in several systems \\(crm, erp\\)"):
         skip_batch(B2, "x", wh.landing, wh.duckdb_path)
     state = skip_batch(B2, "erp re-extract follows", wh.landing, wh.duckdb_path, system="erp")

@@ -6,14 +6,15 @@ from __future__ import annotations
 import pytest
 
 from ingestion.catalog import SYSTEMS
-from ingestion.pipeline import land_all
+from ingestion.landing import land_all
+from q2c.settings import settings_for
 
-generator = pytest.importorskip("ingestion.demo_data.generator")
+generator = pytest.importorskip("q2c_demo.data.generator")
 
 
 def test_demo_batches_land_with_rows_loaded_equal_to_manifest_rows(wh, tmp_path):
     summary = generator.generate(wh.landing, tmp_path / "ground_truth", customers=10, months=3)
-    reports = land_all(wh.landing, wh.duckdb_path)
+    reports = land_all(settings_for(wh.landing, wh.duckdb_path))
 
     landed = {}
     for system in SYSTEMS:

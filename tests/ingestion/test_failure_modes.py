@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from batch_writer import account, csv_text, jsonl_text, user, write_batch
-from ingestion.pipeline import land_system
+from ingestion.landing import land
+from q2c.settings import settings_for
+from tests.ingestion.batch_writer import account, csv_text, jsonl_text, user, write_batch
 
 B1, B2, B3 = "2026-11-20T02-00-00Z", "2026-11-21T02-00-00Z", "2026-11-22T02-00-00Z"
 
@@ -74,7 +75,7 @@ def test_batch_level_failure_rejects_the_whole_batch(wh, name, damage, reason, r
     write_batch(wh.landing, "crm", B3, {"Account": [account(5)]}, mode="incremental")
     damage(bad)
 
-    report = land_system("crm", wh.landing, wh.duckdb_path)
+    report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert [(b.batch_id, b.status, b.rows_loaded, b.rows_quarantined) for b in report.batches] == [
         (B1, "loaded", 1, 0), (B2, "rejected", 0, 0), (B3, "held", 0, 0)]
     assert report.batches[1].reason.startswith(reason), report.batches[1].reason
@@ -91,7 +92,7 @@ def test_wrong_encoding_of_a_json_lines_file_names_the_line(wh):
     text = jsonl_text([user(1, ["A"]), json.dumps(user(2, ["B"], last_name="Müller"), ensure_ascii=False)])
     folder = write_batch(wh.landing, "psa", B1, {"users": text})
     _rewrite(folder, "users.jsonl", text.encode("latin-1"))
-    report = land_system("psa", wh.landing, wh.duckdb_path)
+    report = land("psa", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert report.rejected[0].reason == (
         "users.jsonl: unparseable: not UTF-8 text (wrong encoding?): byte 0xfc on line 2 of the file")
     assert (report.rows_loaded, report.rejected[0].rows_quarantined) == (0, 0)
@@ -101,7 +102,7 @@ def test_wrong_encoding_of_a_json_lines_file_names_the_line(wh):
 def test_json_column_whose_type_changed_rejects_the_batch(wh):
     rows = [user(i, ["A"], default_hourly_rate=f"{100 + i}.00") for i in range(1, 4)]
     write_batch(wh.landing, "psa", B1, {"users": rows})
-    report = land_system("psa", wh.landing, wh.duckdb_path)
+    report = land("psa", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert report.rejected[0].reason == (
         "users.jsonl: field 'default_hourly_rate' changed type: 3 of 3 values are not a JSON number")
     assert wh.query("SELECT status, rows_manifest, rows_loaded, rows_quarantined FROM raw_psa.batch_log") == [
@@ -111,7 +112,7 @@ def test_json_column_whose_type_changed_rejects_the_batch(wh):
 def test_unparseable_json_lines_are_quarantined_with_their_line_and_the_rest_loads(wh):
     lines = [user(1, ["A"]), '{"id": 2, "first_name": "Bo"', user(3, ["C"]), "[1, 2]", user(5, ["E"])]
     write_batch(wh.landing, "psa", B1, {"users": lines})
-    report = land_system("psa", wh.landing, wh.duckdb_path)
+    report = land("psa", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     batch = report.batches[0]
     assert (batch.status, batch.rows_manifest, batch.rows_loaded, batch.rows_quarantined) == ("loaded", 5, 3, 2)
     assert wh.query("SELECT id FROM raw_psa.users ORDER BY 1") == [(1,), (3,), (5,)]
@@ -124,7 +125,7 @@ def test_unparseable_json_lines_are_quarantined_with_their_line_and_the_rest_loa
 def test_row_level_contract_failures_quarantine_exactly_the_bad_rows(wh):
     rows = [account(1), account(2, CurrencyIsoCode="usd"), account(3, Id="001-bad"), account(4)]
     write_batch(wh.landing, "crm", B1, {"Account": rows})
-    report = land_system("crm", wh.landing, wh.duckdb_path)
+    report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert (report.rows_loaded, report.rows_quarantined) == (2, 2)
     messages = [r[0] for r in wh.query("SELECT message FROM raw_crm.raw_quarantine ORDER BY line_number")]
     assert len(messages) == 2
@@ -141,7 +142,7 @@ def test_new_unknown_column_loads_and_is_a_warn_check(wh):
     text = csv_text("crm", "Account", [account(1, Region__c="EMEA"), account(2, Region__c="")],
                     extra_columns=("Region__c",))
     write_batch(wh.landing, "crm", B1, {"Account": text})
-    report = land_system("crm", wh.landing, wh.duckdb_path)
+    report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert (report.rows_loaded, report.rows_quarantined) == (2, 0)
     assert report.warnings == [f"{B1}: Account.csv: new field(s) Region__c loaded as region_c"]
     assert wh.query("SELECT id, region_c FROM raw_crm.account ORDER BY 1") == [
@@ -158,12 +159,12 @@ def test_new_unknown_column_loads_and_is_a_warn_check(wh):
 def test_redelivering_a_loaded_batch_id_loads_nothing_twice(wh):
     """Identical content only; changed content under a loaded id: test_redelivery.py."""
     write_batch(wh.landing, "crm", B1, {"Account": [account(1), account(2)]}, mode="incremental")
-    land_system("crm", wh.landing, wh.duckdb_path)
+    land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     before = wh.table("raw_crm.account"), wh.table("raw_crm.batch_log")
     shutil.rmtree(wh.landing / "crm" / B1)
     write_batch(wh.landing, "crm", B1, {"Account": [account(1), account(2)]}, mode="incremental")
 
-    report = land_system("crm", wh.landing, wh.duckdb_path)
+    report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert report.batches == [] and report.rows_loaded == 0
     assert (wh.table("raw_crm.account"), wh.table("raw_crm.batch_log")) == before
     assert wh.query("SELECT count(*) FROM raw_crm.account") == [(2,)]
@@ -172,7 +173,7 @@ def test_redelivering_a_loaded_batch_id_loads_nothing_twice(wh):
 def test_same_content_under_a_new_id_is_skipped_with_exact_counts(wh):
     write_batch(wh.landing, "psa", B1, {"users": [user(1, ["A"]), user(2, ["B"])]}, mode="incremental")
     write_batch(wh.landing, "psa", B2, {"users": [user(1, ["A"]), user(2, ["B"])]}, mode="incremental")
-    report = land_system("psa", wh.landing, wh.duckdb_path)
+    report = land("psa", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert [(b.batch_id, b.status, b.rows_loaded) for b in report.batches] == [(B1, "loaded", 2), (B2, "skipped", 0)]
     assert report.batches[1].reason == f"same content as already loaded batch {B1}"
     assert wh.query("SELECT count(*), min(_q2c_batch_id), max(_q2c_batch_id) FROM raw_psa.users") == [(2, B1, B1)]
@@ -182,13 +183,13 @@ def test_same_content_under_a_new_id_is_skipped_with_exact_counts(wh):
 
 
 def test_unknown_json_keys_with_any_spelling_load_under_their_own_column(wh):
-    from batch_writer import invoice, invoice_line
+    from tests.ingestion.batch_writer import invoice, invoice_line
 
     record = invoice(1, [invoice_line(1)])
     record['odd"key/x~'] = "quoted, slashed"
     record["$.path"] = "looks like a JSON path"
     write_batch(wh.landing, "billing", B1, {"invoices": [record]})
-    report = land_system("billing", wh.landing, wh.duckdb_path)
+    report = land("billing", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert (report.rows_loaded, report.rows_quarantined) == (1, 0)
     assert report.batches[0].files[0].new_columns == ["$.path", 'odd"key/x~']
     assert wh.query("SELECT odd_key_xx, _path FROM raw_billing.invoices") == [

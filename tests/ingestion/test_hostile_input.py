@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
-from batch_writer import account, csv_text, invoice, invoice_line, write_batch
-from ingestion.pipeline import land_system
+from ingestion.landing import land
+from q2c.settings import settings_for
+from tests.ingestion.batch_writer import account, csv_text, invoice, invoice_line, write_batch
 
 B1 = "2026-11-20T02-00-00Z"
 EVIL = "x'); DROP SCHEMA raw_crm CASCADE; --"
@@ -20,8 +21,8 @@ def test_sql_in_headers_values_and_json_keys_is_only_data(wh):
     record["k'); DROP SCHEMA raw_billing CASCADE; --"] = EVIL
     write_batch(wh.landing, "billing", B1, {"invoices": [json.dumps(record)]})
 
-    crm = land_system("crm", wh.landing, wh.duckdb_path)
-    billing = land_system("billing", wh.landing, wh.duckdb_path)
+    crm = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
+    billing = land("billing", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert (crm.rows_loaded, crm.rows_quarantined, crm.error) == (1, 0, None)
     assert (billing.rows_loaded, billing.rows_quarantined, billing.error) == (1, 0, None)
     assert wh.query("SELECT name, evil_drop_table_raw_crm_accountxxx FROM raw_crm.account") == [(EVIL, EVIL)]

@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 
 from ingestion.catalog import SYSTEMS, raw_tables
-from ingestion.pipeline import build_pipeline, build_source, land_all, land_system
-from batch_writer import (
+from ingestion.landing import build_pipeline, land, land_all, spec_source
+from q2c.settings import settings_for
+from tests.ingestion.batch_writer import (
     account, invoice, invoice_line, opportunity, time_entry, user, write_batch,
 )
 
@@ -19,7 +20,7 @@ B1, B2, B3 = "2026-11-20T02-00-00Z", "2026-11-21T02-00-00Z", "2026-11-22T02-00-0
 
 def test_public_api_shapes(wh):
     for system in SYSTEMS:
-        first, second = build_source(system, wh.landing), build_source(system, wh.landing)
+        first, second = spec_source(system), spec_source(system)
         assert first is not second
         assert list(first.resources.keys()) == raw_tables(system) + ["batch_log", "raw_quarantine"]
     pipeline = build_pipeline("crm", wh.duckdb_path)
@@ -32,14 +33,14 @@ def test_public_api_shapes(wh):
 def test_full_then_incremental_latest_wins_and_children_follow_newest_parent(wh):
     write_batch(wh.landing, "psa", B1, {"users": [user(1, ["Senior Consultant", "Manager"]),
                                                   user(2, ["Analyst"])]})
-    report = land_system("psa", wh.landing, wh.duckdb_path)
+    report = land("psa", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert report.ok and report.rows_loaded == 2
     assert wh.query("SELECT user_id, position, role FROM raw_psa.user_roles ORDER BY 1, 2") == [
         (1, 0, "Senior Consultant"), (1, 1, "Manager"), (2, 0, "Analyst")]
 
     write_batch(wh.landing, "psa", B2, {"users": [user(1, ["Partner"], last_name="Newname"),
                                                   user(2, [])]}, mode="incremental")
-    land_system("psa", wh.landing, wh.duckdb_path)
+    land("psa", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert wh.query("SELECT id, last_name, _q2c_batch_id FROM raw_psa.users ORDER BY 1") == [
         (1, "Newname", B2), (2, "Lee2", B2)]
     # user 1's roles are exactly the newest version's; user 2 now has none.
@@ -52,7 +53,7 @@ def test_full_then_incremental_latest_wins_and_children_follow_newest_parent(wh)
         invoice(1, [invoice_line(1), invoice_line(2)]), invoice(2, [invoice_line(3)])]})
     write_batch(wh.landing, "billing", B2, {"invoices": [invoice(1, [invoice_line(4)], status="paid")]},
                 mode="incremental")
-    land_system("billing", wh.landing, wh.duckdb_path)
+    land("billing", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert wh.query("SELECT id, status FROM raw_billing.invoices ORDER BY 1") == [
         ("in_1", "paid"), ("in_2", "open")]
     assert wh.query("SELECT id, invoice_id, position FROM raw_billing.invoice_lines ORDER BY 1") == [
@@ -61,9 +62,9 @@ def test_full_then_incremental_latest_wins_and_children_follow_newest_parent(wh)
 
 def test_full_batch_replaces_the_object_table(wh):
     write_batch(wh.landing, "crm", B1, {"Account": [account(1), account(2), account(3)]})
-    land_system("crm", wh.landing, wh.duckdb_path)
+    land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     write_batch(wh.landing, "crm", B2, {"Account": [account(2, Name="Renamed")]}, mode="full")
-    land_system("crm", wh.landing, wh.duckdb_path)
+    land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert wh.query("SELECT id, name FROM raw_crm.account") == [("001000000000000002", "Renamed")]
 
 
@@ -88,9 +89,9 @@ def test_pending_batches_in_one_run_equal_loading_them_one_by_one(wh, tmp_path):
     for batch in (B1, B2, B3):
         for system in ("crm", "psa"):
             shutil.copytree(staged / system / batch, wh.landing / system / batch)
-            land_system(system, wh.landing, one_by_one)
+            land(system, settings_for(wh.landing, one_by_one), raise_on_error=False)
     for system in ("crm", "psa"):  # all three pending at once
-        report = land_system(system, wh.landing, wh.duckdb_path)
+        report = land(system, settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
         assert [b.status for b in report.batches] == ["loaded"] * 3
 
     def snapshot(db):
@@ -108,10 +109,10 @@ def test_pending_batches_in_one_run_equal_loading_them_one_by_one(wh, tmp_path):
 def test_rerun_with_nothing_new_loads_and_changes_nothing(wh):
     _three_batches(wh.landing)
     for system in ("crm", "psa"):
-        land_system(system, wh.landing, wh.duckdb_path)
+        land(system, settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     before = {t: wh.table(t) for t in ("raw_crm.account", "raw_crm.batch_log", "raw_psa.user_roles")}
     loads = wh.query("SELECT count(*) FROM raw_crm._dlt_loads")[0][0]
-    reports = land_all(wh.landing, wh.duckdb_path)
+    reports = land_all(settings_for(wh.landing, wh.duckdb_path))
     assert all(r.batches == [] and r.error is None for r in reports.values())
     assert wh.query("SELECT count(*) FROM raw_crm._dlt_loads")[0][0] == loads
     assert {t: wh.table(t) for t in before} == before
@@ -119,10 +120,10 @@ def test_rerun_with_nothing_new_loads_and_changes_nothing(wh):
 
 def test_same_content_under_a_new_batch_id_is_not_loaded_twice(wh):
     write_batch(wh.landing, "crm", B1, {"Account": [account(1)]}, mode="incremental")
-    land_system("crm", wh.landing, wh.duckdb_path)
+    land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     write_batch(wh.landing, "crm", B2, {"Account": [account(1, Name="Changed")]}, mode="incremental")
     redelivered = write_batch(wh.landing, "crm", B3, {"Account": [account(1)]}, mode="incremental")
-    report = land_system("crm", wh.landing, wh.duckdb_path)
+    report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert [(b.batch_id, b.status) for b in report.batches] == [(B2, "loaded"), (B3, "skipped")]
     assert B1 in report.batches[1].reason
     assert redelivered.exists()
@@ -135,12 +136,12 @@ def test_batch_without_manifest_is_ignored_until_complete(wh):
     folder = write_batch(wh.landing, "crm", B1, {"Account": [account(1)]})
     manifest = (folder / "_manifest.json").read_text()
     (folder / "_manifest.json").unlink()
-    report = land_system("crm", wh.landing, wh.duckdb_path)
+    report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert report.batches == [] and report.incomplete_batches == [B1]
     # raw tables exist from the start (ensure_raw_tables), but nothing was loaded
     assert wh.query("SELECT count(*) FROM raw_crm.account") == [(0,)]
     (folder / "_manifest.json").write_text(manifest)
-    assert land_system("crm", wh.landing, wh.duckdb_path).rows_loaded == 1
+    assert land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False).rows_loaded == 1
 
 
 def _corrupt_checksum(folder, tmp_path):
@@ -188,7 +189,7 @@ def test_damaged_batch_is_rejected_whole_and_holds_later_ones(wh, tmp_path, dama
     write_batch(wh.landing, "crm", B3, {"Account": [account(3)]}, mode="incremental")
     damage(bad, tmp_path)
 
-    crm = land_system("crm", wh.landing, wh.duckdb_path)
+    crm = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert [(b.batch_id, b.status) for b in crm.batches] == [
         (B1, "loaded"), (B2, "rejected"), (B3, "held")]
     assert reason in crm.rejected[0].reason
@@ -203,12 +204,12 @@ def test_damaged_batch_is_rejected_whole_and_holds_later_ones(wh, tmp_path, dama
 
     # a rerun with the damage still there changes nothing; once fixed, both load in order
     log_before = wh.table("raw_crm.batch_log")
-    assert land_system("crm", wh.landing, wh.duckdb_path).rejected
+    assert land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False).rejected
     assert wh.table("raw_crm.batch_log") == log_before
     shutil.rmtree(bad)
     write_batch(wh.landing, "crm", B2, {"Account": [account(1, Name="Fixed"), account(2)],
                                         "Opportunity": [opportunity(9)]}, mode="incremental")
-    fixed = land_system("crm", wh.landing, wh.duckdb_path)
+    fixed = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert [(b.batch_id, b.status) for b in fixed.batches] == [(B2, "loaded"), (B3, "loaded")]
     assert wh.query("SELECT name FROM raw_crm.account ORDER BY id") == [("Fixed",), ("Acme 2",), ("Acme 3",)]
     assert wh.query("SELECT status FROM raw_crm.batch_log WHERE batch_id = ?", [B3]) == [("loaded",)]
@@ -220,7 +221,7 @@ def test_a_rejected_batch_does_not_stop_other_systems(wh):
     (bad / "Account.csv").write_text("garbage")
     write_batch(wh.landing, "psa", B1, {"users": [user(1, ["A"])]})
     write_batch(wh.landing, "billing", B1, {"invoices": [invoice(1, [invoice_line(1)])]})
-    reports = land_all(wh.landing, wh.duckdb_path)
+    reports = land_all(settings_for(wh.landing, wh.duckdb_path))
     assert reports["crm"].rejected and reports["crm"].error is None
     assert reports["psa"].ok and reports["psa"].rows_loaded == 1
     assert reports["billing"].ok and reports["billing"].rows_loaded == 1
@@ -235,7 +236,7 @@ def test_a_rejected_batch_does_not_stop_other_systems(wh):
 ])
 def test_bad_manifest_rejects_the_batch(wh, edit, reason):
     write_batch(wh.landing, "crm", B2, {"Account": [account(1)]}, manifest_edit=edit)
-    report = land_system("crm", wh.landing, wh.duckdb_path)
+    report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert report.rejected and reason in report.rejected[0].reason
 
 
@@ -243,7 +244,7 @@ def test_row_level_failures_are_quarantined_with_exact_counts(wh):
     rows = [account(1), account(2, Id="006000000000000002"), account(3, IsDeleted="yes"), account(4),
             account(5), account(5, Name="dupe")]
     write_batch(wh.landing, "crm", B1, {"Account": rows, "Opportunity": [opportunity(1)]})
-    report = land_system("crm", wh.landing, wh.duckdb_path)
+    report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     batch = report.batches[0]
     assert batch.status == "loaded"
     assert (batch.rows_manifest, batch.rows_loaded, batch.rows_quarantined) == (7, 3, 4)
@@ -266,7 +267,7 @@ def test_json_type_faults_quarantine_rows_but_a_type_change_rejects_the_batch(wh
     entries = [time_entry(1), time_entry(2, hours="3.5"), time_entry(3, user={"id": "7", "name": "x"}),
                time_entry(4, hours=30)]
     write_batch(wh.landing, "psa", B1, {"time_entries": entries + ["{not json"]})
-    report = land_system("psa", wh.landing, wh.duckdb_path)
+    report = land("psa", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert (report.rows_loaded, report.rows_quarantined) == (1, 4)
     messages = "\n".join(r[0] for r in wh.query("SELECT message FROM raw_psa.raw_quarantine"))
     assert "time_entries.jsonl line 2: field 'hours' expected a JSON number, got varchar" in messages
@@ -278,17 +279,17 @@ def test_json_type_faults_quarantine_rows_but_a_type_change_rejects_the_batch(wh
 
     drifted = [time_entry(i, hours=str(i)) for i in range(10, 14)] + [time_entry(14)]
     write_batch(wh.landing, "psa", B2, {"time_entries": drifted}, mode="incremental")
-    report = land_system("psa", wh.landing, wh.duckdb_path)
+    report = land("psa", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert report.rejected[0].reason == (
         "time_entries.jsonl: field 'hours' changed type: 4 of 5 values are not a JSON number")
     assert wh.query("SELECT count(*) FROM raw_psa.time_entries")[0][0] == 1
 
 
 def test_missing_required_column_rejects_the_batch(wh):
-    from batch_writer import csv_text
+    from tests.ingestion.batch_writer import csv_text
     write_batch(wh.landing, "crm", B1, {"Account": csv_text("crm", "Account", [account(1)],
                                                              drop_columns=("Name",))})
-    report = land_system("crm", wh.landing, wh.duckdb_path)
+    report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert report.rejected[0].reason == "Account.csv: missing required column(s) Name"
 
 
@@ -298,9 +299,9 @@ def test_money_is_exact_decimal_never_double(wh):
     write_batch(wh.landing, "psa", B1, {"time_entries": [line],
                                         "users": [user(1, ["A"], default_hourly_rate=0.1)]})
     write_batch(wh.landing, "billing", B1, {"invoices": [invoice(1, [invoice_line(1, quantity=2.25)])]})
-    write_batch(wh.landing, "erp", B1, {"transaction": [{**__import__("batch_writer",
+    write_batch(wh.landing, "erp", B1, {"transaction": [{**__import__("tests.ingestion.batch_writer",
                                                                        fromlist=["x"]).erp_transaction(1)}]})
-    land_all(wh.landing, wh.duckdb_path)
+    land_all(settings_for(wh.landing, wh.duckdb_path))
     assert wh.query("SELECT billable_rate, hours FROM raw_psa.time_entries") == [
         (Decimal("12345678901234.5678"), Decimal("7.5000"))]
     assert wh.query("SELECT default_hourly_rate FROM raw_psa.users") == [(Decimal("0.1000"),)]
@@ -319,11 +320,11 @@ def test_money_is_exact_decimal_never_double(wh):
 
 
 def test_unknown_new_column_loads_and_is_reported(wh):
-    from batch_writer import csv_text
+    from tests.ingestion.batch_writer import csv_text
     text = csv_text("crm", "Account", [account(1, Region__c="EMEA")], extra_columns=("Region__c",))
     write_batch(wh.landing, "crm", B1, {"Account": text})
     write_batch(wh.landing, "billing", B1, {"invoices": [invoice(1, [], footer="thanks")]})
-    reports = land_all(wh.landing, wh.duckdb_path)
+    reports = land_all(settings_for(wh.landing, wh.duckdb_path))
     assert wh.query("SELECT region_c FROM raw_crm.account") == [("EMEA",)]
     assert reports["crm"].warnings == [f"{B1}: Account.csv: new field(s) Region__c loaded as region_c"]
     assert json.loads(wh.query("SELECT warnings FROM raw_crm.batch_log")[0][0]) == [
@@ -334,20 +335,19 @@ def test_unknown_new_column_loads_and_is_reported(wh):
 
 def test_a_late_batch_older_than_the_loaded_ones_is_rejected(wh):
     write_batch(wh.landing, "crm", B2, {"Account": [account(1, Name="New")]}, mode="incremental")
-    land_system("crm", wh.landing, wh.duckdb_path)
+    land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     write_batch(wh.landing, "crm", B1, {"Account": [account(1, Name="Old")]}, mode="incremental")
-    report = land_system("crm", wh.landing, wh.duckdb_path)
+    report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert report.rejected[0].batch_id == B1 and B2 in report.rejected[0].reason
     assert wh.query("SELECT name FROM raw_crm.account") == [("New",)]
 
 
 def test_orchestrator_style_run_exposes_the_report(wh):
-    """Dagster runs the source with its own pipeline.run(): the report is still reachable."""
-    from ingestion.pipeline import landing_report
-    write_batch(wh.landing, "erp", B1, {"transaction": [__import__("batch_writer").erp_transaction(5)]})
-    source = build_source("erp", wh.landing)
-    build_pipeline("erp", wh.duckdb_path).run(source)
-    report = landing_report(source)
+    """Dagster runs the source itself (land()'s runner): land() still returns the report."""
+    write_batch(wh.landing, "erp", B1, {"transaction": [__import__("tests.ingestion.batch_writer",
+                                                                    fromlist=["x"]).erp_transaction(5)]})
+    report = land("erp", settings_for(wh.landing, wh.duckdb_path),
+                  runner=lambda source, pipeline: pipeline.run(source))
     assert report.ok and report.rows_loaded == 1
     assert wh.query("SELECT t.id, b.status FROM raw_erp.transaction t, raw_erp.batch_log b") == [
         ("5", "loaded")]
@@ -358,7 +358,7 @@ def test_orchestrator_style_run_exposes_the_report(wh):
     (b'Id,Name\n001000000000000001,"unterminated\n', "unparseable"),
 ])
 def test_unreadable_file_rejects_the_batch(wh, content, reason):
-    from batch_writer import csv_text
+    from tests.ingestion.batch_writer import csv_text
     header_fixed = csv_text("crm", "Account", []).strip().encode()
     data = content.replace(b"Id,Name", header_fixed)
     data = data.replace(b"Caf", b"," * (header_fixed.count(b",") - 1) + b"Caf")
@@ -369,5 +369,5 @@ def test_unreadable_file_rejects_the_batch(wh, content, reason):
     manifest = json.loads((folder / "_manifest.json").read_text())
     manifest["files"][0]["sha256"] = hashlib.sha256(data).hexdigest()
     (folder / "_manifest.json").write_text(json.dumps(manifest))
-    report = land_system("crm", wh.landing, wh.duckdb_path)
+    report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert report.rejected and report.rejected[0].reason.startswith(f"Account.csv: {reason}")

@@ -19,8 +19,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from batch_writer import account, csv_text
-from ingestion.manifest import MANIFEST, BatchRejected, Manifest, read_manifest
+from ingestion.landing.manifest import MANIFEST, BatchRejected, Manifest, read_manifest
+from tests.ingestion.batch_writer import account, csv_text
 
 BATCH = "2026-11-22T02-00-00Z"
 ACCOUNT_CSV = csv_text("crm", "Account", [account(1)]).encode()

@@ -15,12 +15,12 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from batch_writer import account, opportunity, write_batch
-from ingestion.batch_admin import BatchAdminError, list_batches, skip_batch
-from ingestion.manifest import file_sha256, read_manifest
-from ingestion.pipeline import land_system
-from ingestion.redelivery import accepted_content, changed_redelivery
+from ingestion.landing import BatchAdminError, land, list_batches, skip_batch
+from ingestion.landing.manifest import file_sha256, read_manifest
+from ingestion.landing.redelivery import accepted_content, changed_redelivery
 from q2c.cli import app
+from q2c.settings import settings_for
+from tests.ingestion.batch_writer import account, opportunity, write_batch
 
 B1, B2, B3 = "2026-11-20T02-00-00Z", "2026-11-21T02-00-00Z", "2026-11-22T02-00-00Z"
 # account 2 is quarantined (bad IsDeleted), so the quarantine is part of what must not move
@@ -67,7 +67,7 @@ def _loads(wh) -> int:
 
 def _land_first(wh):
     write_batch(wh.landing, "crm", B1, FIRST, mode="incremental")
-    report = land_system("crm", wh.landing, wh.duckdb_path)
+    report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert [(b.batch_id, b.status, b.rows_loaded, b.rows_quarantined) for b in report.batches] == [
         (B1, "loaded", 2, 1)]
     [row] = _log_row(wh, B1)
@@ -77,7 +77,7 @@ def _land_first(wh):
 
 def _orchestration_view(wh):
     """What the orchestration layer reads from the batch_log (read only, not edited here)."""
-    from orchestration.as_of import newest_loaded_batch_date
+    from q2c.as_of import newest_loaded_batch_date
     from orchestration.ingestion.checks import batch_accounting, batches_accepted
 
     with duckdb.connect(str(wh.duckdb_path), read_only=True) as conn:
@@ -93,7 +93,7 @@ def test_identical_redelivery_is_a_no_op_even_with_a_rewritten_manifest(wh):
     (folder / "_manifest.json").write_text(json.dumps(manifest))
 
     for _ in range(2):
-        report = land_system("crm", wh.landing, wh.duckdb_path)
+        report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
         assert report.batches == [] and report.ok
     assert _raw(wh) == raw and wh.query("SELECT * FROM raw_crm.batch_log") == log == first_row
     assert _loads(wh) == loads  # nothing new recorded, not even source state
@@ -103,7 +103,7 @@ def test_changed_redelivery_is_logged_under_its_own_id_and_the_loaded_row_never_
     raw, first_row = _land_first(wh)
     derived = _derived(_redeliver(wh, B1, CHANGED))
 
-    report = land_system("crm", wh.landing, wh.duckdb_path)
+    report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert [(b.batch_id, b.status, b.reason) for b in report.batches] == [
         (derived, "rejected", CHANGED_REASON)]
     assert not report.ok and report.error is None and report.rows_loaded == 0
@@ -137,11 +137,11 @@ def test_changed_redelivery_is_logged_under_its_own_id_and_the_loaded_row_never_
 
     # every run reports it again but writes nothing; nothing is held back
     log, loads = wh.query("SELECT * FROM raw_crm.batch_log"), _loads(wh)
-    again = land_system("crm", wh.landing, wh.duckdb_path)
+    again = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert [(b.batch_id, b.status, b.reason) for b in again.batches] == [(derived, "rejected", CHANGED_REASON)]
     assert wh.query("SELECT * FROM raw_crm.batch_log") == log and _loads(wh) == loads
     write_batch(wh.landing, "crm", B2, {"Account": [account(4)]}, mode="incremental")
-    later = land_system("crm", wh.landing, wh.duckdb_path)
+    later = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert [(b.batch_id, b.status) for b in later.batches] == [(derived, "rejected"), (B2, "loaded")]
     assert _log_row(wh, B1) == first_row
     assert [r for r in wh.query("SELECT * FROM raw_crm.batch_log") if r[1] != B2] == log
@@ -152,9 +152,9 @@ def test_changed_redelivery_is_logged_under_its_own_id_and_the_loaded_row_never_
 
 def test_the_reason_names_every_difference(wh):
     write_batch(wh.landing, "crm", B1, FIRST, mode="full")
-    land_system("crm", wh.landing, wh.duckdb_path)
+    land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     _redeliver(wh, B1, {"Account": FIRST["Account"], "Product2": []}, mode="incremental")
-    report = land_system("crm", wh.landing, wh.duckdb_path)
+    report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert report.rejected[0].reason == (
         f"batch crm/{B1} was already loaded with different content: mode differs (loaded full, "
         "now incremental); Opportunity.csv no longer listed; Product2.csv not in the loaded batch; "
@@ -167,7 +167,7 @@ def test_an_invalid_manifest_under_a_loaded_id_is_rejected_too(wh):
     manifest = json.loads((folder / "_manifest.json").read_text())
     manifest["batch_id"] = B3
     (folder / "_manifest.json").write_text(json.dumps(manifest))
-    report = land_system("crm", wh.landing, wh.duckdb_path)
+    report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     derived = f"{B1}~redelivered-{file_sha256(folder / '_manifest.json')[:8]}"
     reason = (f"batch crm/{B1} was already loaded; its re-delivered manifest cannot be compared "
               f"(_manifest.json: batch_id '{B3}' does not match folder '{B1}'); {ADVICE}")
@@ -179,7 +179,7 @@ def test_an_invalid_manifest_under_a_loaded_id_is_rejected_too(wh):
 def test_skip_acknowledges_that_content_only_and_the_loaded_row_never_moves(wh):
     raw, first_row = _land_first(wh)
     d1 = _derived(_redeliver(wh, B1, CHANGED))
-    land_system("crm", wh.landing, wh.duckdb_path)
+    land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
 
     out = CliRunner().invoke(app, ["batches", "skip", d1, "--reason", "corrections re-extracted as B3"])
     assert out.exit_code == 0, out.output
@@ -192,16 +192,16 @@ def test_skip_acknowledges_that_content_only_and_the_loaded_row_never_moves(wh):
         skip_batch(d1, "again", wh.landing, wh.duckdb_path)
 
     log, loads = wh.query("SELECT * FROM raw_crm.batch_log"), _loads(wh)
-    assert land_system("crm", wh.landing, wh.duckdb_path).batches == []  # not reported again
+    assert land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False).batches == []  # not reported again
     assert wh.query("SELECT * FROM raw_crm.batch_log") == log and _loads(wh) == loads
     assert _raw(wh) == raw
 
     # other content under the same id is a new rejection, with an id of its own
     d2 = _derived(_redeliver(wh, B1, {"Account": [account(1, Name="Third try")]}))
-    assert [(b.batch_id, b.status) for b in land_system("crm", wh.landing, wh.duckdb_path).batches] == [
+    assert [(b.batch_id, b.status) for b in land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False).batches] == [
         (d2, "rejected")]
     d3 = _derived(_redeliver(wh, B1, {"Account": [account(1, Name="Fourth try")]}))
-    assert [(b.batch_id, b.status) for b in land_system("crm", wh.landing, wh.duckdb_path).batches] == [
+    assert [(b.batch_id, b.status) for b in land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False).batches] == [
         (d3, "rejected")]
     assert len({d1, d2, d3}) == 3
     assert {b: v[0] for b, v in _log(wh).items()} == {B1: "loaded", d1: "skipped", d2: "rejected",
@@ -221,7 +221,7 @@ def test_skip_acknowledges_that_content_only_and_the_loaded_row_never_moves(wh):
     assert as_of == date(2026, 11, 20) and accounting.passed and accepted.passed
 
     write_batch(wh.landing, "crm", B3, CHANGED, mode="incremental")  # the advice: a new batch id
-    report = land_system("crm", wh.landing, wh.duckdb_path)
+    report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert [(b.batch_id, b.status) for b in report.batches] == [(B3, "loaded")]  # d3 was skipped
     assert wh.query("SELECT id, name, _q2c_batch_id FROM raw_crm.account ORDER BY 1") == [
         ("001000000000000001", "Corrected", B3), ("001000000000000003", "Acme 3", B3)]
@@ -231,24 +231,24 @@ def test_skip_acknowledges_that_content_only_and_the_loaded_row_never_moves(wh):
 def test_delivering_the_first_content_again_ends_the_reports_and_leaves_the_rows(wh):
     raw, first_row = _land_first(wh)
     derived = _derived(_redeliver(wh, B1, CHANGED))
-    assert land_system("crm", wh.landing, wh.duckdb_path).rejected
+    assert land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False).rejected
     log = wh.query("SELECT * FROM raw_crm.batch_log")
     _redeliver(wh, B1, FIRST)
-    report = land_system("crm", wh.landing, wh.duckdb_path)
+    report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert report.batches == [] and report.ok
     # the rejection stays on record until skipped; the loaded batch never moved
     assert wh.query("SELECT * FROM raw_crm.batch_log") == log and _log_row(wh, B1) == first_row
     assert _log(wh)[derived][0] == "rejected" and _raw(wh) == raw
-    assert land_system("crm", wh.landing, wh.duckdb_path).batches == []
+    assert land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False).batches == []
 
 
 def test_a_batch_skipped_as_a_copy_is_guarded_the_same_way(wh):
     write_batch(wh.landing, "crm", B1, {"Account": [account(1)]}, mode="incremental")
     write_batch(wh.landing, "crm", B2, {"Account": [account(1)]}, mode="incremental")
-    assert [b.status for b in land_system("crm", wh.landing, wh.duckdb_path).batches] == ["loaded", "skipped"]
+    assert [b.status for b in land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False).batches] == ["loaded", "skipped"]
     copy_row = _log_row(wh, B2)
     derived = _derived(_redeliver(wh, B2, {"Account": [account(1, Name="Changed")]}))
-    report = land_system("crm", wh.landing, wh.duckdb_path)
+    report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert [(b.batch_id, b.status) for b in report.batches] == [(derived, "rejected")]
     assert report.rejected[0].reason.startswith(
         f"batch crm/{B2} was already received with different content: Account.csv sha256 differs")

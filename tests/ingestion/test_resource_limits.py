@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import duckdb
 
-from batch_writer import account, write_batch
-from ingestion import landing_run
-from ingestion.pipeline import land_system
+from ingestion.landing import land, landing_run
+from q2c.settings import settings_for
+from tests.ingestion.batch_writer import account, write_batch
 
 BATCH = "2026-11-20T02-00-00Z"
 
@@ -25,13 +25,13 @@ def test_out_of_memory_fails_the_run_and_rejects_nothing(tmp_path, monkeypatch):
 
     # far below what parsing the batch needs: DuckDB raises OutOfMemoryException
     monkeypatch.setattr(landing_run, "SCRATCH_MEMORY_LIMIT", "1MB")
-    starved = land_system("crm", landing, warehouse)
+    starved = land("crm", settings_for(landing, warehouse), raise_on_error=False)
     assert starved.error is not None and "Out of Memory" in starved.error
     assert all(b.status != "rejected" for b in starved.batches), [(b.batch_id, b.status, b.reason) for b in starved.batches]
     assert ("2026-11-20T02-00-00Z", "rejected") not in _batch_log(warehouse)
 
     monkeypatch.undo()
-    report = land_system("crm", landing, warehouse)
+    report = land("crm", settings_for(landing, warehouse), raise_on_error=False)
     assert report.error is None
     assert [(b.batch_id, b.status, b.rows_loaded) for b in report.batches] == [(BATCH, "loaded", 2000)]
     assert _batch_log(warehouse) == [(BATCH, "loaded")]

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ingestion.catalog import SYSTEMS
-from ingestion.demo_data import generate
+from q2c_demo.data import generate
 from q2c.settings import RECON_CONFIG_DEFAULT
 
 

@@ -53,7 +53,7 @@ _cache: dict[str, MorningWorld] = {}
 def morning_world(tmp_path_factory: pytest.TempPathFactory) -> MorningWorld:
     if "world" in _cache:
         return _cache["world"]
-    from ingestion.demo_data import generate
+    from q2c_demo.data import generate
 
     root = tmp_path_factory.mktemp("morning_review")
     env = {

@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 from dbt.cli.main import dbtRunner
 
-from ingestion.pipeline import land_all
+from ingestion.landing import land_all
 from q2c.reconciliation_config import load_recon_config
 from q2c.settings import DBT_PROJECT_DIR, RECON_CONFIG_DEFAULT
 

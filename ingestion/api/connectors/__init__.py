@@ -1,2 +1,0 @@
-"""One module per source system: read its API and return the records in the extract
-contract's shape (``ObjectRows``), advancing the system's cursors."""

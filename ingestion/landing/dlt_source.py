@@ -1,0 +1,114 @@
+"""The dlt source of one system: a resource per raw table plus batch_log and raw_quarantine.
+
+Write dispositions: parents upsert on their primary key; a table fed by a pending `full`
+batch is switched to replace for that run (dynamic hint on its first item). Child tables
+merge by delete-insert on the parent id (merge_key) with tombstone rows flagged in
+``_q2c_deleted`` (a dlt hard-delete column), so a parent's children are exactly those of
+its newest version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import dlt
+from dlt.sources import DltResource, DltSource
+
+from ingestion.catalog import BATCH_LOG, QUARANTINE, objects, raw_tables
+from ingestion.landing.landing_run import LandingRun, SkipRequest, remove_abandoned_scratch
+
+_TECH_COLUMNS = {"_q2c_extracted_at": {"data_type": "timestamp", "timezone": False},
+                 "_q2c_batch_id": {"data_type": "text"}}
+
+
+_BATCH_LOG_COLUMNS = {
+    "system": {"data_type": "text"},
+    "batch_id": {"data_type": "text", "nullable": False},
+    "mode": {"data_type": "text"},
+    "extracted_at": {"data_type": "timestamp", "timezone": False},
+    "status": {"data_type": "text"},
+    "rows_manifest": {"data_type": "bigint"},
+    "rows_loaded": {"data_type": "bigint"},
+    "rows_quarantined": {"data_type": "bigint"},
+    "reason": {"data_type": "text"},
+    "files": {"data_type": "json"},  # per file: rows_manifest, rows_loaded, rows_quarantined
+    "warnings": {"data_type": "json"},
+}
+
+
+def _prepared(run: LandingRun) -> LandingRun:
+    run.prepare(dlt.current.source_state().setdefault("landing", {}))
+    return run
+
+
+def _table_items(run: LandingRun, table: str) -> Iterator:
+    _prepared(run)
+    out = run.table_output(table)
+    first = True
+    for item in run.iter_table(table):
+        if first and out is not None and out.replace:
+            item = dlt.mark.with_hints(item, dlt.mark.make_hints(write_disposition="replace"))
+        first = False
+        yield item
+
+
+def _batch_log_items(run: LandingRun) -> Iterator:
+    rows = _prepared(run).log_rows()
+    if rows:
+        yield rows
+
+
+def _quarantine_items(run: LandingRun) -> Iterator:
+    yield from _prepared(run).quarantine_tables()
+
+
+def _resources(system: str, run: LandingRun) -> list[DltResource]:
+    resources = []
+    for spec in objects(system):
+        resources.append(dlt.resource(
+            _table_items(run, spec.table), name=spec.table, primary_key=list(spec.primary_key),
+            write_disposition={"disposition": "merge", "strategy": "upsert"},
+            columns=dict(_TECH_COLUMNS)))
+        for child in spec.children:
+            resources.append(dlt.resource(
+                _table_items(run, child.table), name=child.table, merge_key=child.parent_key,
+                write_disposition={"disposition": "merge", "strategy": "delete-insert"},
+                columns={**_TECH_COLUMNS,
+                         "_q2c_deleted": {"data_type": "bool", "hard_delete": True}}))
+    resources.append(dlt.resource(
+        _batch_log_items(run), name=BATCH_LOG, primary_key="batch_id",
+        write_disposition={"disposition": "merge", "strategy": "upsert"},
+        columns=_BATCH_LOG_COLUMNS))
+    resources.append(dlt.resource(
+        _quarantine_items(run), name=QUARANTINE, write_disposition="append",
+        columns={"line_number": {"data_type": "bigint"}}))
+    assert [r.name for r in resources[:-2]] == raw_tables(system)
+    return resources
+
+
+def source_for(run: LandingRun) -> DltSource:
+    """The dlt source that serves ``run``: a resource per raw table plus batch_log and
+    raw_quarantine. dlt sources are single-use, so every run gets its own."""
+
+    @dlt.source(name=f"q2c_{run.system}", max_table_nesting=0, root_key=False)
+    def q2c_source() -> list[DltResource]:
+        return _resources(run.system, run)
+
+    return q2c_source()
+
+
+def landing_source(system: str, landing_dir: Path, skip: SkipRequest | None = None) -> tuple[LandingRun, DltSource]:
+    """A fresh landing run of ``system`` and the source that performs it. The run holds the
+    report (``run.report``, filled in once dlt has extracted the source) and the scratch
+    database, which ``run.close()`` removes. With ``skip``, running the source only records
+    that rejected batch as skipped (see ingestion.landing.batch_admin)."""
+    remove_abandoned_scratch()  # every run, even one that only finishes a pending load
+    run = LandingRun(system, Path(landing_dir), skip)
+    return run, source_for(run)
+
+
+def spec_source(system: str) -> DltSource:
+    """A source with the system's resources, for asset specs only (Dagster's ``dlt_assets``):
+    it reads no settings and creates nothing; running it raises."""
+    return source_for(LandingRun(system, None))

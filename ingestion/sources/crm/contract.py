@@ -1,0 +1,62 @@
+"""Salesforce (CRM) CSV contracts: 18-char ids with the object's key prefix, true/false
+booleans, ISO dates and millisecond UTC datetimes, upper-case ISO currency codes."""
+
+from ingestion.sources.checks import (
+    DECIMAL, ISO_COUNTRY, ISO_CURRENCY_UPPER, ISO_DATE, NON_NEGATIVE_DECIMAL, salesforce_id,
+    schema, text,
+)
+
+BOOLEAN = r"^(true|false)$"
+DATETIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$"
+ACCOUNT, OPPORTUNITY, LINE_ITEM, PRODUCT = "001", "006", "00k", "01t"
+
+SCHEMAS = {
+    "account": schema("crm.Account", {
+        "id": text(salesforce_id(ACCOUNT), required=True),
+        "name": text(required=True),
+        "parent_id": text(salesforce_id(ACCOUNT)),
+        "master_record_id": text(salesforce_id(ACCOUNT)),
+        "billing_country_code": text(ISO_COUNTRY),
+        "currency_iso_code": text(ISO_CURRENCY_UPPER),
+        "is_deleted": text(BOOLEAN, required=True),
+        "created_date": text(DATETIME),
+        "last_modified_date": text(DATETIME),
+        "system_modstamp": text(DATETIME),
+    }),
+    "opportunity": schema("crm.Opportunity", {
+        "id": text(salesforce_id(OPPORTUNITY), required=True),
+        "account_id": text(salesforce_id(ACCOUNT)),
+        "is_closed": text(BOOLEAN, required=True),
+        "is_won": text(BOOLEAN, required=True),
+        "close_date": text(ISO_DATE),
+        "amount": text(DECIMAL),
+        "currency_iso_code": text(ISO_CURRENCY_UPPER),
+        "type": text(isin={"New Business", "Change Order", "Renewal"}),
+        "billing_type_c": text(isin={"Time and Materials", "Fixed Fee"}),
+        "not_to_exceed_c": text(NON_NEGATIVE_DECIMAL),
+        "is_deleted": text(BOOLEAN, required=True),
+        "last_modified_date": text(DATETIME),
+        "system_modstamp": text(DATETIME),
+    }),
+    "opportunity_line_item": schema("crm.OpportunityLineItem", {
+        "id": text(salesforce_id(LINE_ITEM), required=True),
+        "opportunity_id": text(salesforce_id(OPPORTUNITY), required=True),
+        "product2_id": text(salesforce_id(PRODUCT)),
+        "quantity": text(DECIMAL),
+        "unit_price": text(DECIMAL),
+        "list_price": text(DECIMAL),
+        "discount": text(DECIMAL),
+        "total_price": text(DECIMAL),
+        "service_date": text(ISO_DATE),
+        "rate_end_date_c": text(ISO_DATE),
+        "is_deleted": text(BOOLEAN, required=True),
+        "last_modified_date": text(DATETIME),
+        "system_modstamp": text(DATETIME),
+    }),
+    "product2": schema("crm.Product2", {
+        "id": text(salesforce_id(PRODUCT), required=True),
+        "name": text(required=True),
+        "is_active": text(BOOLEAN, required=True),
+        "last_modified_date": text(DATETIME),
+    }),
+}

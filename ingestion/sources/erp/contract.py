@@ -1,0 +1,71 @@
+"""NetSuite (ERP) CSV contracts: integer internal ids, T/F booleans, US M/D/YYYY dates and
+'M/D/YYYY h:mm am' datetimes, two-place decimals, status codes per transaction type."""
+
+from ingestion.sources.checks import DECIMAL, INTEGER_ID, ISO_CURRENCY_UPPER, schema, text
+
+BOOLEAN = r"^[TF]$"
+DATE = r"^\d{1,2}/\d{1,2}/\d{4}$"
+DATE_OR_DATETIME = r"^\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2} ?(am|pm|AM|PM))?$"
+TRANSACTION_TYPES = {"CustInvc", "CustPymt", "CustCred"}
+STATUS_CODES = {"A", "B", "C", "D", "V"}
+
+SCHEMAS = {
+    "currency": schema("erp.currency", {
+        "id": text(INTEGER_ID, required=True),
+        "symbol": text(ISO_CURRENCY_UPPER, required=True),
+    }),
+    "subsidiary": schema("erp.subsidiary", {
+        "id": text(INTEGER_ID, required=True),
+        "currency": text(INTEGER_ID),
+    }),
+    "customer": schema("erp.customer", {
+        "id": text(INTEGER_ID, required=True),
+        "currency": text(INTEGER_ID),
+        "subsidiary": text(INTEGER_ID),
+        "isinactive": text(BOOLEAN, required=True),
+        "datecreated": text(DATE_OR_DATETIME),
+        "lastmodifieddate": text(DATE_OR_DATETIME),
+    }),
+    "job": schema("erp.job", {
+        "id": text(INTEGER_ID, required=True),
+        "customer": text(INTEGER_ID),
+        "jobbillingtype": text(isin={"TM", "FF"}),
+        "startdate": text(DATE),
+        "enddate": text(DATE),
+        "isinactive": text(BOOLEAN, required=True),
+        "lastmodifieddate": text(DATE_OR_DATETIME),
+    }),
+    "transaction": schema("erp.transaction", {
+        "id": text(INTEGER_ID, required=True),
+        "type": text(isin=TRANSACTION_TYPES, required=True),
+        "status": text(isin=STATUS_CODES, required=True),
+        "trandate": text(DATE),
+        "duedate": text(DATE),
+        "entity": text(INTEGER_ID),
+        "job": text(INTEGER_ID),
+        "currency": text(INTEGER_ID),
+        "exchangerate": text(DECIMAL),
+        "foreigntotal": text(DECIMAL),
+        "foreignamountpaid": text(DECIMAL),
+        "foreignamountunpaid": text(DECIMAL),
+        "voided": text(BOOLEAN),
+        "lastmodifieddate": text(DATE_OR_DATETIME),
+    }),
+    "transactionline": schema("erp.transactionline", {
+        "id": text(INTEGER_ID, required=True),
+        "transaction": text(INTEGER_ID, required=True),
+        "linesequencenumber": text(INTEGER_ID),
+        "mainline": text(BOOLEAN),
+        "taxline": text(BOOLEAN),
+        "quantity": text(DECIMAL),
+        "rate": text(DECIMAL),
+        "foreignamount": text(DECIMAL),
+    }),
+    "previoustransactionlink": schema("erp.previoustransactionlink", {
+        "previousdoc": text(INTEGER_ID, required=True),
+        "nextdoc": text(INTEGER_ID, required=True),
+        "linktype": text(isin={"Payment", "Credit Memo"}, required=True),
+        "foreignamount": text(DECIMAL),
+        "linkdate": text(DATE),
+    }),
+}
