@@ -5,7 +5,7 @@ import dagster as dg
 import duckdb
 
 from ingestion.catalog import BATCH_LOG, QUARANTINE, SYSTEMS, raw_dataset
-from ingestion.manifest import discover_batches
+from ingestion.landing import discover_batches
 from orchestration.ingestion.schema_drift import new_columns_check
 from q2c.settings import Settings
 from q2c.warehouse import warehouse_connection

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from ingestion.catalog import SYSTEMS
-from ingestion.manifest import discover_batches
+from ingestion.landing import discover_batches
 
 
 def parse_cursor(cursor: str | None) -> dict[str, str]:

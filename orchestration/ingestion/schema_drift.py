@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 
 from ingestion.catalog import raw_dataset
-from ingestion.raw_tables import declared_tables
+from ingestion.landing import declared_tables
 
 _DLT_COLUMNS = {"_dlt_load_id", "_dlt_id", "_q2c_deleted"}
 

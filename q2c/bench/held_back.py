@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingestion.catalog import SYSTEMS
-from ingestion.manifest import MANIFEST, discover_batches
+from ingestion.landing import MANIFEST, discover_batches
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ def list_command(
     if system is not None and system not in SYSTEMS:
         raise typer.BadParameter(f"unknown system {system!r}; expected one of {', '.join(SYSTEMS)}",
                                  param_hint="--system")
-    from ingestion.batch_admin import BatchAdminError, list_batches
+    from ingestion.landing import BatchAdminError, list_batches
 
     settings = get_settings()
     try:
@@ -62,7 +62,7 @@ def skip_command(
     """Give up on a rejected batch so the later batches of its system land on the next run.
 
     A rejected re-delivery: no longer reported; its batch keeps what was first delivered."""
-    from ingestion.batch_admin import BatchAdminError, skip_batch
+    from ingestion.landing import BatchAdminError, skip_batch
 
     settings = get_settings()
     try:

@@ -6,7 +6,6 @@ formatting and arithmetic (datetime, Decimal)."""
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +16,7 @@ from dbt.cli.main import dbtRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from q2c.settings import DBT_PROJECT_DIR
+from q2c.settings import DBT_PROJECT_DIR, environment
 
 INPUTS = "q2c_quirk_inputs"
 INPUT_COLUMNS = {"us_date": "VARCHAR", "us_datetime": "VARCHAR", "flag": "VARCHAR", "amount_minor": "BIGINT",
@@ -41,18 +40,11 @@ MONEY_LIMIT = 10**14  # decimal(18,4) holds |x| < 10^14
 @pytest.fixture(scope="module")
 def compiled_sql(tmp_path_factory) -> str:
     work = tmp_path_factory.mktemp("quirk_compile")
-    saved = os.environ.get("Q2C_DUCKDB_PATH")
-    os.environ["Q2C_DUCKDB_PATH"] = str(work / "compile.duckdb")
-    try:
+    with environment({"Q2C_DUCKDB_PATH": str(work / "compile.duckdb")}):
         result = dbtRunner().invoke([
             "compile", "--inline", QUERY, "--project-dir", str(DBT_PROJECT_DIR),
             "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(work / "target"),
             "--log-path", str(work / "logs"), "--quiet", "--no-use-colors"])
-    finally:
-        if saved is None:
-            os.environ.pop("Q2C_DUCKDB_PATH", None)
-        else:
-            os.environ["Q2C_DUCKDB_PATH"] = saved
     assert result.success, result.exception
     sql = result.result.results[0].node.compiled_code
     assert "strptime" in sql and INPUTS in sql  # really the macros' DuckDB SQL

@@ -77,11 +77,14 @@ def _land_first(wh):
 
 def _orchestration_view(wh):
     """What the orchestration layer reads from the batch_log (read only, not edited here)."""
-    from q2c.as_of import newest_loaded_batch_date
     from orchestration.ingestion.checks import batch_accounting, batches_accepted
+    from q2c.as_of import newest_loaded_batch_date
+    from q2c.settings import settings_for
 
+    settings = settings_for(wh.landing, wh.duckdb_path)
     with duckdb.connect(str(wh.duckdb_path), read_only=True) as conn:
-        return newest_loaded_batch_date(conn), batch_accounting(conn, "crm"), batches_accepted(conn, "crm")
+        return (newest_loaded_batch_date(conn), batch_accounting(conn, "crm"),
+                batches_accepted(conn, "crm", settings))
 
 
 def test_identical_redelivery_is_a_no_op_even_with_a_rewritten_manifest(wh):

@@ -8,7 +8,7 @@ manifests the scenario wrote, as the rule catalogue defines it.
 from __future__ import annotations
 
 import json
-import os
+
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,7 +20,7 @@ from dbt.cli.main import dbtRunner
 
 from ingestion.landing import land_all
 from q2c.reconciliation_config import load_recon_config
-from q2c.settings import DBT_PROJECT_DIR, RECON_CONFIG_DEFAULT
+from q2c.settings import DBT_PROJECT_DIR, RECON_CONFIG_DEFAULT, environment, settings_for
 
 FindingKey = tuple[str, str, str, str]  # rule_id, subject_type, subject_id, attribute
 
@@ -77,7 +77,7 @@ def run_pipeline(landing: Path, work_dir: Path, as_of: date | None = None) -> Pi
     seconds: dict[str, float] = {}
 
     started = time.perf_counter()
-    reports = land_all(landing, db_path)
+    reports = land_all(settings_for(landing, db_path, passed_through={}))  # file mode
     seconds["land"] = time.perf_counter() - started
     landing_problems = _landing_problems(reports)
 
@@ -88,19 +88,10 @@ def run_pipeline(landing: Path, work_dir: Path, as_of: date | None = None) -> Pi
         "--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs"),
         "--quiet", "--no-use-colors", "--no-send-anonymous-usage-stats",
     ]
-    saved = {k: os.environ.get(k) for k in ("Q2C_DUCKDB_PATH", "Q2C_LANDING_DIR")}
-    os.environ["Q2C_DUCKDB_PATH"] = str(db_path)
-    os.environ["Q2C_LANDING_DIR"] = str(landing)
-    try:
+    with environment({"Q2C_DUCKDB_PATH": str(db_path), "Q2C_LANDING_DIR": str(landing)}):
         started = time.perf_counter()
         result = dbtRunner().invoke(args)
         seconds["dbt"] = time.perf_counter() - started
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
     dbt_problems = []
     if result.exception is not None:
