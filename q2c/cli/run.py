@@ -172,8 +172,20 @@ def run(
     _run(_parse_date(as_of))
 
 
+def _demo_package():
+    """The demo generator and API stand-ins live in a source checkout, not in the wheel."""
+    try:
+        import q2c_demo.api_standin.demo
+        import q2c_demo.data
+    except ImportError:
+        typer.secho("error: the demo needs the q2c_demo package of a q2c source checkout "
+                    "(it is not part of the installed wheel)", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from None
+    return q2c_demo
+
+
 def _generate(customers: int, months: int, seed: int, out: Path | None) -> None:
-    from q2c_demo.data import generate
+    generate = _demo_package().data.generate
 
     settings = get_settings()
     out_dir = (out or settings.landing_dir).expanduser().resolve()
@@ -199,8 +211,8 @@ def demo_data(
 
 
 def _demo_api() -> None:
-    from q2c_demo.api_standin.demo import has_batches, standin_environment
-
+    standin = _demo_package().api_standin.demo
+    has_batches, standin_environment = standin.has_batches, standin.standin_environment
     source = get_settings().standin_source_dir
     if not has_batches(source):
         _generate(300, 12, 42, source)
