@@ -14,9 +14,24 @@ from ingestion.sources.psa import objects as psa
 from ingestion.sources.spec import BOOL, DEC, INT, SQL_TYPES, TEXT, ChildSpec, Field, ObjectSpec
 
 __all__ = [
-    "BATCH_LOG", "BOOL", "CHILD_PRIMARY_KEYS", "CSV_SYSTEMS", "DEC", "INT", "OBJECTS", "QUARANTINE",
-    "SQL_TYPES", "SYSTEMS", "TEXT", "ChildSpec", "Field", "ObjectSpec", "object_spec", "objects",
-    "raw_dataset", "raw_tables",
+    "BATCH_LOG",
+    "BOOL",
+    "CHILD_PRIMARY_KEYS",
+    "CSV_SYSTEMS",
+    "DEC",
+    "INT",
+    "OBJECTS",
+    "QUARANTINE",
+    "SQL_TYPES",
+    "SYSTEMS",
+    "TEXT",
+    "ChildSpec",
+    "Field",
+    "ObjectSpec",
+    "object_spec",
+    "objects",
+    "raw_dataset",
+    "raw_tables",
 ]
 
 SYSTEMS: tuple[str, ...] = ("crm", "psa", "erp", "billing")
@@ -32,7 +47,8 @@ CSV_SYSTEMS = frozenset(system for system, specs in OBJECTS.items() if all(s.is_
 
 # Primary keys of child tables (design.md); children are replaced per parent (landing.dlt_source).
 CHILD_PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
-    table: key for system in SYSTEMS for table, key in _MODULES[system].CHILD_PRIMARY_KEYS.items()}
+    table: key for system in SYSTEMS for table, key in _MODULES[system].CHILD_PRIMARY_KEYS.items()
+}
 
 
 def _check_system(system: str) -> None:

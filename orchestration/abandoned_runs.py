@@ -51,6 +51,7 @@ def fail_abandoned_runs(instance: dg.DagsterInstance, job_name: str) -> list[str
         run = record.dagster_run
         if is_abandoned(run):
             instance.report_run_failed(
-                run, message=f"the process running it (pid {run.tags[PID_TAG]}) ended without finishing the run")
+                run, message=f"the process running it (pid {run.tags[PID_TAG]}) ended without finishing the run"
+            )
             failed.append(run.run_id)
     return failed

@@ -5,7 +5,6 @@ and the run-status sensors that finish every run the launching process does not 
 (orchestration.night_record.finish_run), so a scheduled night and ``q2c run`` leave the same files.
 """
 
-
 import dagster as dg
 from dagster._core.storage.dagster_run import IN_PROGRESS_RUN_STATUSES, RunsFilter
 

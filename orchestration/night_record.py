@@ -32,8 +32,13 @@ STAGE_LABELS: dict[str, str] = {
     "published__warehouse_snapshot": "publishing the analyst snapshot",
 }
 # the stages a summary reports as skipped or not run
-_REPORTED_STAGES = (*(f"land_{s}" for s in SYSTEMS), "dbt_build", "recon__exception_ledger", "rule_checks",
-                    "published__warehouse_snapshot")
+_REPORTED_STAGES = (
+    *(f"land_{s}" for s in SYSTEMS),
+    "dbt_build",
+    "recon__exception_ledger",
+    "rule_checks",
+    "published__warehouse_snapshot",
+)
 
 
 def _value(entry: object) -> object:
@@ -54,12 +59,18 @@ def failure_message(event: dg.DagsterEvent) -> str:
 
 def check_outcome(evaluation) -> CheckOutcome:
     severity = evaluation.severity.value if evaluation.severity else "ERROR"
-    return CheckOutcome(evaluation.asset_key.to_user_string(), evaluation.check_name, bool(evaluation.passed),
-                        severity, _plain(evaluation.metadata))
+    return CheckOutcome(
+        evaluation.asset_key.to_user_string(),
+        evaluation.check_name,
+        bool(evaluation.passed),
+        severity,
+        _plain(evaluation.metadata),
+    )
 
 
-def facts_from_events(run_id: str, success: bool, started_at: float, tags: dict[str, str],
-                      entries: Iterable[dg.EventLogEntry]) -> RunFacts:
+def facts_from_events(
+    run_id: str, success: bool, started_at: float, tags: dict[str, str], entries: Iterable[dg.EventLogEntry]
+) -> RunFacts:
     facts = RunFacts(run_id=run_id, success=success, started_at=started_at, as_of_override=tags.get(AS_OF_TAG))
     started: set[str] = set()
     skipped: set[str] = set()
@@ -111,8 +122,15 @@ def digest_for_run(
     return alert_digest(run_facts(instance, run_id, failed=failed), settings)
 
 
-def finish_run(instance: dg.DagsterInstance, run_id: str, settings: Settings, *, by: str,
-               extra_failures: Iterable[str] = (), failed: bool | None = None) -> NightlyResult:
+def finish_run(
+    instance: dg.DagsterInstance,
+    run_id: str,
+    settings: Settings,
+    *,
+    by: str,
+    extra_failures: Iterable[str] = (),
+    failed: bool | None = None,
+) -> NightlyResult:
     """Write the night's summary and send its alert, then mark the run finished by ``by``."""
     facts = run_facts(instance, run_id, failed=failed)
     facts.failures.extend(extra_failures)

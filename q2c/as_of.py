@@ -42,9 +42,7 @@ def newest_loaded_batch_date(conn: duckdb.DuckDBPyConnection) -> date | None:
         schema = raw_dataset(system)
         if schema not in existing:
             continue
-        for (value,) in conn.execute(
-            f"SELECT extracted_at FROM {schema}.batch_log WHERE status = 'loaded'"
-        ).fetchall():
+        for (value,) in conn.execute(f"SELECT extracted_at FROM {schema}.batch_log WHERE status = 'loaded'").fetchall():
             if value is not None:
                 day = _as_utc_date(value)
                 newest = day if newest is None or day > newest else newest

@@ -22,14 +22,20 @@ STATE_TABLE = "main.q2c_dbt_build_state"
 
 
 def _completed_loads(conn: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-    schemas = {row[0] for row in conn.execute(
-        "SELECT schema_name FROM duckdb_tables() WHERE table_name = '_dlt_loads'").fetchall()}
+    schemas = {
+        row[0]
+        for row in conn.execute("SELECT schema_name FROM duckdb_tables() WHERE table_name = '_dlt_loads'").fetchall()
+    }
     loads = {}
     for system in SYSTEMS:
         schema = raw_dataset(system)
         if schema in schemas:
-            loads[schema] = [row[0] for row in conn.execute(
-                f"SELECT load_id FROM {schema}._dlt_loads WHERE status = 0 ORDER BY load_id").fetchall()]
+            loads[schema] = [
+                row[0]
+                for row in conn.execute(
+                    f"SELECT load_id FROM {schema}._dlt_loads WHERE status = 0 ORDER BY load_id"
+                ).fetchall()
+            ]
     return loads
 
 
@@ -41,8 +47,10 @@ def project_digest(manifest_path: Path) -> str:
         return ""
     manifest = json.loads(path.read_text(encoding="utf-8"))
     parts = {
-        "nodes": {uid: [n.get("checksum"), n.get("config"), n.get("depends_on")]
-                  for uid, n in manifest.get("nodes", {}).items()},
+        "nodes": {
+            uid: [n.get("checksum"), n.get("config"), n.get("depends_on")]
+            for uid, n in manifest.get("nodes", {}).items()
+        },
         "sources": {uid: s.get("config") for uid, s in manifest.get("sources", {}).items()},
         "macros": {uid: m.get("macro_sql") for uid, m in manifest.get("macros", {}).items()},
         "unit_tests": {uid: u.get("checksum") for uid, u in manifest.get("unit_tests", {}).items()},
@@ -51,8 +59,11 @@ def project_digest(manifest_path: Path) -> str:
 
 
 def build_fingerprint(conn: duckdb.DuckDBPyConnection, dbt_vars: dict, manifest_path: Path) -> str:
-    payload = json.dumps({"loads": _completed_loads(conn), "vars": dbt_vars,
-                          "project": project_digest(manifest_path)}, sort_keys=True, default=str)
+    payload = json.dumps(
+        {"loads": _completed_loads(conn), "vars": dbt_vars, "project": project_digest(manifest_path)},
+        sort_keys=True,
+        default=str,
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -68,8 +79,9 @@ def last_build_fingerprint(conn: duckdb.DuckDBPyConnection) -> str | None:
 
 def record_build(conn: duckdb.DuckDBPyConnection, fingerprint: str, run_id: str) -> None:
     conn.execute("BEGIN")
-    conn.execute(f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} "
-                 "(fingerprint VARCHAR NOT NULL, run_id VARCHAR, built_at TIMESTAMP)")
+    conn.execute(
+        f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} (fingerprint VARCHAR NOT NULL, run_id VARCHAR, built_at TIMESTAMP)"
+    )
     conn.execute(f"DELETE FROM {STATE_TABLE}")
     conn.execute(f"INSERT INTO {STATE_TABLE} VALUES ($f, $r, now()::TIMESTAMP)", {"f": fingerprint, "r": run_id})
     conn.execute("COMMIT")

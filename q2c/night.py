@@ -71,8 +71,11 @@ def _load_config(settings: Settings) -> tuple[ReconConfig | None, str | None]:
 def night_as_of(facts: RunFacts, settings: Settings) -> date | None:
     """The as-of the run worked at: what its ledger recorded, else its override, the
     settings' or the newest loaded batch's; None when none is known."""
-    for text, source in ((facts.ledger_metadata.get("as_of"), "the ledger"), (facts.report_as_of, "the report"),
-                         (facts.as_of_override, "the run's as-of")):
+    for text, source in (
+        (facts.ledger_metadata.get("as_of"), "the ledger"),
+        (facts.report_as_of, "the report"),
+        (facts.as_of_override, "the run's as-of"),
+    ):
         if text:
             try:
                 return parse_as_of(str(text), source)

@@ -17,8 +17,6 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
 from q2c.settings import DUCKDB_MEMORY_LIMIT_DEFAULT
 from q2c.warehouse import open_duckdb
 
@@ -78,7 +76,8 @@ def publish_snapshot(
             tables, views = conn.execute(
                 "SELECT count(*) FILTER (WHERE table_type = 'BASE TABLE'), "
                 "count(*) FILTER (WHERE table_type = 'VIEW') "
-                "FROM information_schema.tables WHERE table_catalog = 'q2c_snapshot'").fetchall()[0]
+                "FROM information_schema.tables WHERE table_catalog = 'q2c_snapshot'"
+            ).fetchall()[0]
             conn.execute("CHECKPOINT q2c_snapshot")  # everything in the file, no WAL beside it
             conn.execute("DETACH q2c_snapshot")
             conn.execute("DETACH q2c_pipeline")
@@ -89,5 +88,4 @@ def publish_snapshot(
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             leftover.unlink(missing_ok=True)
         raise
-    return PublishedSnapshot(published, tables, views, published.stat().st_size,
-                             time.monotonic() - started)
+    return PublishedSnapshot(published, tables, views, published.stat().st_size, time.monotonic() - started)

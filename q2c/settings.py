@@ -151,8 +151,11 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
 def settings_for(landing_dir: Path, duckdb_path: Path, environ: Mapping[str, str] | None = None, **fields) -> Settings:
     """Settings for one landing zone and warehouse (tests, the benchmark, a second firm):
     everything else as ``environ`` (default: this process's) says, ``fields`` replaced."""
-    env = {**(os.environ if environ is None else environ),
-           "Q2C_LANDING_DIR": str(landing_dir), "Q2C_DUCKDB_PATH": str(duckdb_path)}
+    env = {
+        **(os.environ if environ is None else environ),
+        "Q2C_LANDING_DIR": str(landing_dir),
+        "Q2C_DUCKDB_PATH": str(duckdb_path),
+    }
     return replace(get_settings(env), **fields)
 
 

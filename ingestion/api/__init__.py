@@ -4,5 +4,14 @@ from ingestion.api.config import ApiConfig, ApiConfigError, api_systems, load_ap
 from ingestion.api.extract import extract_if_api_mode, extract_to_landing
 from ingestion.api.transport import ApiAuthError, ApiError
 
-__all__ = ["ApiAuthError", "ApiConfig", "ApiConfigError", "ApiError", "api_systems", "extract_if_api_mode",
-           "extract_to_landing", "load_api_config", "system_mode"]
+__all__ = [
+    "ApiAuthError",
+    "ApiConfig",
+    "ApiConfigError",
+    "ApiError",
+    "api_systems",
+    "extract_if_api_mode",
+    "extract_to_landing",
+    "load_api_config",
+    "system_mode",
+]

@@ -66,8 +66,9 @@ def next_batch_time(system_dir: Path, server_time: datetime) -> datetime:
     return when
 
 
-def write_batch(landing_dir: Path, system: str, mode: str, server_time: datetime,
-                objects: list[ObjectRows]) -> WrittenBatch:
+def write_batch(
+    landing_dir: Path, system: str, mode: str, server_time: datetime, objects: list[ObjectRows]
+) -> WrittenBatch:
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     system_dir = Path(landing_dir) / system
@@ -81,11 +82,22 @@ def write_batch(landing_dir: Path, system: str, mode: str, server_time: datetime
     for obj in objects:
         data = obj.render()
         (staging / obj.spec.file).write_bytes(data)
-        entries.append({"name": obj.spec.file, "object": obj.spec.object, "rows": len(obj.rows),
-                        "sha256": hashlib.sha256(data).hexdigest()})
+        entries.append(
+            {
+                "name": obj.spec.file,
+                "object": obj.spec.object,
+                "rows": len(obj.rows),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+        )
         rows[obj.spec.object] = len(obj.rows)
-    manifest = {"system": system, "batch_id": batch_id, "mode": mode,
-                "extracted_at": extracted_at.strftime("%Y-%m-%dT%H:%M:%SZ"), "files": entries}
+    manifest = {
+        "system": system,
+        "batch_id": batch_id,
+        "mode": mode,
+        "extracted_at": extracted_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "files": entries,
+    }
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     final = system_dir / batch_id
     os.replace(staging, final)

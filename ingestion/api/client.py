@@ -12,5 +12,4 @@ from ingestion.api.transport import ApiSession
 def make_client(config: ApiConfig, session: ApiSession | None = None) -> RESTClient:
     session = session or ApiSession(config)
     headers = {"Harvest-Account-Id": config.account_id} if config.system == "psa" else None
-    return RESTClient(base_url=config.base_url, headers=headers, auth=BearerTokenAuth(config.token),
-                      session=session)
+    return RESTClient(base_url=config.base_url, headers=headers, auth=BearerTokenAuth(config.token), session=session)

@@ -118,12 +118,12 @@ def load_api_config(system: str, settings: Settings) -> ApiConfig:
     if missing:
         raise ApiConfigError(
             f"{system} is in API mode but {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set "
-            f"(environment, or [q2c.{system}] in .dlt/secrets.toml)")
+            f"(environment, or [q2c.{system}] in .dlt/secrets.toml)"
+        )
     if not base_url.startswith(("http://", "https://")):
         raise ApiConfigError(f"{env_name(system, 'api_base_url')}={base_url!r} is not an http(s) URL")
     page_var = env_name(system, "api_page_size")
     page_size = int(_positive(page_var, env.get(page_var), DEFAULT_PAGE_SIZE[system]))
     page_size = min(page_size, DEFAULT_PAGE_SIZE[system])
-    retry = _positive("Q2C_API_MAX_RETRY_SECONDS", env.get("Q2C_API_MAX_RETRY_SECONDS"),
-                      DEFAULT_MAX_RETRY_SECONDS)
+    retry = _positive("Q2C_API_MAX_RETRY_SECONDS", env.get("Q2C_API_MAX_RETRY_SECONDS"), DEFAULT_MAX_RETRY_SECONDS)
     return ApiConfig(system, base_url.rstrip("/"), token, account_id, page_size, retry)

@@ -51,8 +51,12 @@ class Cursor:
         kept: list[Any] = []
         top, at_top = None, []  # content is hashed only for records on the final mark
         for key, stamp, record in records:
-            if (self.mark is not None and stamp == self.mark and key in self.boundary
-                    and self.boundary[key] == content_hash(record)):
+            if (
+                self.mark is not None
+                and stamp == self.mark
+                and key in self.boundary
+                and self.boundary[key] == content_hash(record)
+            ):
                 continue  # the boundary record we already have
             kept.append(record)
             if stamp is not None:
@@ -92,15 +96,20 @@ class SystemState:
             return cls(system)  # unreadable state: the next extraction is a full one
         if raw.get("version") != STATE_VERSION or raw.get("system") != system:
             return cls(system)
-        cursors = {name: Cursor(c.get("mark"), dict(c.get("boundary") or {}))
-                   for name, c in (raw.get("cursors") or {}).items()}
+        cursors = {
+            name: Cursor(c.get("mark"), dict(c.get("boundary") or {})) for name, c in (raw.get("cursors") or {}).items()
+        }
         return cls(system, cursors, raw.get("last_batch_id"))
 
     def save(self, path: Path) -> None:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"version": STATE_VERSION, "system": self.system, "last_batch_id": self.last_batch_id,
-                "cursors": {n: {"mark": c.mark, "boundary": c.boundary} for n, c in sorted(self.cursors.items())}}
+        data = {
+            "version": STATE_VERSION,
+            "system": self.system,
+            "last_batch_id": self.last_batch_id,
+            "cursors": {n: {"mark": c.mark, "boundary": c.boundary} for n, c in sorted(self.cursors.items())},
+        }
         tmp = path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         os.replace(tmp, path)

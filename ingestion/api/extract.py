@@ -9,7 +9,7 @@ loaded this system) is a ``full`` batch; later ones are ``incremental`` from the
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
@@ -44,11 +44,16 @@ def _warehouse_has_loaded(duckdb_path: Path, system: str, memory_limit: str) -> 
         with open_duckdb(duckdb_path, memory_limit=memory_limit) as con:
             found = con.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = 'batch_log'",
-                [raw_dataset(system)]).fetchall()[0][0]
+                [raw_dataset(system)],
+            ).fetchall()[0][0]
             if not found:
                 return False
-            return con.execute(f"SELECT count(*) FROM {raw_dataset(system)}.batch_log "
-                               "WHERE status = 'loaded'").fetchall()[0][0] > 0
+            return (
+                con.execute(f"SELECT count(*) FROM {raw_dataset(system)}.batch_log WHERE status = 'loaded'").fetchall()[
+                    0
+                ][0]
+                > 0
+            )
     except duckdb.Error:
         return None
 
@@ -62,8 +67,9 @@ def _read(config: ApiConfig, state: SystemState, full: bool) -> tuple[list[Objec
         session.close()
 
 
-def extract_to_landing(system: str, settings: Settings, *,
-                       config: ApiConfig | None = None, full: bool | None = None) -> WrittenBatch:
+def extract_to_landing(
+    system: str, settings: Settings, *, config: ApiConfig | None = None, full: bool | None = None
+) -> WrittenBatch:
     """Read the system's API and write one landing batch; returns what was written.
 
     ``full=None`` decides by itself (full when there is no cursor yet or the warehouse has
@@ -84,12 +90,18 @@ def extract_to_landing(system: str, settings: Settings, *,
         log.info("%s: full extraction (%s)", system, why)
         full, state = True, SystemState(system)
         objects, session = _read(config, state, full)
-    server_time = session.server_time or datetime.now(timezone.utc).replace(tzinfo=None)
+    server_time = session.server_time or datetime.now(UTC).replace(tzinfo=None)
     batch = write_batch(landing_dir, system, "full" if full else "incremental", server_time, objects)
     state.last_batch_id = batch.batch_id
     state.save(path)  # only once the batch is in place: a failed run re-reads the same window
-    log.info("%s API: %s batch %s, %s (%d retried request(s))", system, batch.mode, batch.batch_id,
-             ", ".join(f"{o} {n}" for o, n in batch.rows.items()), session.retries)
+    log.info(
+        "%s API: %s batch %s, %s (%d retried request(s))",
+        system,
+        batch.mode,
+        batch.batch_id,
+        ", ".join(f"{o} {n}" for o, n in batch.rows.items()),
+        session.retries,
+    )
     return batch
 
 

@@ -19,5 +19,3 @@ def netsuite_mark(text: str | None) -> str | None:
     if not text:
         return None
     return datetime.strptime(text.strip().upper(), "%m/%d/%Y %I:%M %p").strftime(ISO)
-
-

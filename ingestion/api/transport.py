@@ -21,12 +21,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import requests
-from requests.hooks import dispatch_hook
 from requests.exceptions import ChunkedEncodingError, ConnectionError, Timeout
+from requests.hooks import dispatch_hook
 
 from ingestion.api import jsontext
 from ingestion.api.config import ApiConfig
@@ -57,7 +57,7 @@ def _retry_after(response: requests.Response) -> float | None:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _server_time(response: requests.Response) -> datetime | None:
@@ -68,7 +68,7 @@ def _server_time(response: requests.Response) -> datetime | None:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return when.astimezone(timezone.utc).replace(tzinfo=None) if when.tzinfo else when
+    return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
 
 
 def _body_message(response: requests.Response, limit: int = 300) -> str:
@@ -135,10 +135,13 @@ class ApiSession(requests.Session):
                         f"check {self.config.token_variable}"
                         + (" and Q2C_PSA_ACCOUNT_ID" if system == "psa" else "")
                         + f" (the token may be wrong, expired or lack permission); "
-                        f"server said: {self.config.mask(_body_message(response))}")
+                        f"server said: {self.config.mask(_body_message(response))}"
+                    )
                 if status != 429 and status < 500:
-                    raise ApiError(f"{system} API returned HTTP {status} at {self._where(request)}: "
-                                   f"{self.config.mask(_body_message(response))}")
+                    raise ApiError(
+                        f"{system} API returned HTTP {status} at {self._where(request)}: "
+                        f"{self.config.mask(_body_message(response))}"
+                    )
                 problem = f"HTTP {status}"
                 if status in (429, 503):
                     wait = _retry_after(response)
@@ -146,13 +149,16 @@ class ApiSession(requests.Session):
             if wait is None:
                 wait, delay = delay, min(delay * 2, BACKOFF_CAP)
             if elapsed + wait > budget:
-                asked = f" (server asked to wait {wait:.0f} s)" if response is not None and \
-                    response.headers.get("Retry-After") else ""
+                asked = (
+                    f" (server asked to wait {wait:.0f} s)"
+                    if response is not None and response.headers.get("Retry-After")
+                    else ""
+                )
                 raise ApiError(
                     f"{system} API still failing after {attempt} attempt(s) in {elapsed:.1f} s at "
-                    f"{self._where(request)}: {problem}{asked}; giving up (Q2C_API_MAX_RETRY_SECONDS={budget:g})")
-            log.warning("%s API: %s at %s, retry %d in %.1f s", system, problem, self._where(request),
-                        attempt, wait)
+                    f"{self._where(request)}: {problem}{asked}; giving up (Q2C_API_MAX_RETRY_SECONDS={budget:g})"
+                )
+            log.warning("%s API: %s at %s, retry %d in %.1f s", system, problem, self._where(request), attempt, wait)
             self.retries += 1
             if response is not None:
                 response.close()

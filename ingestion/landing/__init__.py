@@ -41,8 +41,24 @@ from ingestion.landing.raw_tables import declared_tables, ensure_raw_tables
 from ingestion.landing.report import BatchReport, FileReport, LandingReport
 
 __all__ = [
-    "MANIFEST", "BatchAdminError", "BatchRejected", "BatchReport", "BatchState", "FileReport",
-    "LandingReport", "Manifest", "Runner", "build_pipeline", "declared_tables", "discover_batches",
-    "ensure_raw_tables", "land", "land_all", "list_batches", "read_manifest", "skip_batch",
-    "spec_pipeline", "spec_source",
+    "MANIFEST",
+    "BatchAdminError",
+    "BatchRejected",
+    "BatchReport",
+    "BatchState",
+    "FileReport",
+    "LandingReport",
+    "Manifest",
+    "Runner",
+    "build_pipeline",
+    "declared_tables",
+    "discover_batches",
+    "ensure_raw_tables",
+    "land",
+    "land_all",
+    "list_batches",
+    "read_manifest",
+    "skip_batch",
+    "spec_pipeline",
+    "spec_source",
 ]

@@ -62,8 +62,7 @@ def _connect_read_only(duckdb_path: Path) -> duckdb.DuckDBPyConnection | None:
     try:
         return open_duckdb(duckdb_path, memory_limit=DUCKDB_MEMORY_LIMIT_DEFAULT, read_only=True)
     except (duckdb.IOException, WarehouseLocked) as exc:
-        raise BatchAdminError(
-            f"cannot open {duckdb_path} (is a nightly run in progress?): {exc}") from None
+        raise BatchAdminError(f"cannot open {duckdb_path} (is a nightly run in progress?): {exc}") from None
 
 
 def _logged(conn: duckdb.DuckDBPyConnection | None, system: str) -> dict[str, tuple]:
@@ -71,18 +70,19 @@ def _logged(conn: duckdb.DuckDBPyConnection | None, system: str) -> dict[str, tu
         return {}
     exists = conn.execute(
         "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-        [raw_dataset(system), BATCH_LOG]).fetchall()
+        [raw_dataset(system), BATCH_LOG],
+    ).fetchall()
     if not exists:
         return {}
     # schema and table come from the catalogue's fixed names, never from input
     rows = conn.execute(
-        f'SELECT batch_id, status, mode, rows_manifest, rows_loaded, rows_quarantined, reason '
-        f'FROM "{raw_dataset(system)}"."{BATCH_LOG}"').fetchall()
+        f"SELECT batch_id, status, mode, rows_manifest, rows_loaded, rows_quarantined, reason "
+        f'FROM "{raw_dataset(system)}"."{BATCH_LOG}"'
+    ).fetchall()
     return {r[0]: r[1:] for r in rows}
 
 
-def list_batches(landing_dir: Path, duckdb_path: Path,
-                 systems: tuple[str, ...] = SYSTEMS) -> list[BatchState]:
+def list_batches(landing_dir: Path, duckdb_path: Path, systems: tuple[str, ...] = SYSTEMS) -> list[BatchState]:
     """Every batch known to the warehouse or present in the landing zone, per system in
     batch-id order."""
     conn = _connect_read_only(duckdb_path)
@@ -100,14 +100,25 @@ def list_batches(landing_dir: Path, duckdb_path: Path,
             if batch_id in logged[system]:
                 status, mode, manifest, loaded, quarantined, reason = logged[system][batch_id]
                 folder = redelivered_batch(batch_id) or batch_id  # a re-delivery: its batch's
-                states.append(BatchState(system, batch_id, status, mode, manifest, loaded,
-                                         quarantined, reason,
-                                         in_landing_zone=folder in present or folder in incomplete))
+                states.append(
+                    BatchState(
+                        system,
+                        batch_id,
+                        status,
+                        mode,
+                        manifest,
+                        loaded,
+                        quarantined,
+                        reason,
+                        in_landing_zone=folder in present or folder in incomplete,
+                    )
+                )
             elif batch_id in present:
                 states.append(BatchState(system, batch_id, PENDING, reason="complete; lands on the next run"))
             else:
-                states.append(BatchState(system, batch_id, INCOMPLETE,
-                                         reason="no _manifest.json yet: still being written"))
+                states.append(
+                    BatchState(system, batch_id, INCOMPLETE, reason="no _manifest.json yet: still being written")
+                )
     return states
 
 
@@ -118,25 +129,26 @@ def _find_rejected(states: list[BatchState], batch_id: str, system: str | None) 
         raise BatchAdminError(f"unknown {where}batch {batch_id!r}: see `q2c batches list`")
     rejected = [s for s in matches if s.status == REJECTED]
     if not rejected:  # an accepted batch's own id: its rejected re-delivery, if only one
-        rejected = [s for s in states if s.redelivery_of == batch_id and s.status == REJECTED
-                    and (system is None or s.system == system)]
+        rejected = [
+            s
+            for s in states
+            if s.redelivery_of == batch_id and s.status == REJECTED and (system is None or s.system == system)
+        ]
         if len(rejected) > 1:
             names = ", ".join(f"{s.system} {s.batch_id}" for s in rejected)
-            raise BatchAdminError(
-                f"batch {batch_id} has several rejected re-deliveries ({names}): skip one by its id")
+            raise BatchAdminError(f"batch {batch_id} has several rejected re-deliveries ({names}): skip one by its id")
     if not rejected:
         found = ", ".join(f"{s.system} {s.status}" for s in matches)
-        raise BatchAdminError(
-            f"batch {batch_id} is not rejected ({found}): only a rejected batch can be skipped")
+        raise BatchAdminError(f"batch {batch_id} is not rejected ({found}): only a rejected batch can be skipped")
     if len(rejected) > 1:
         names = ", ".join(s.system for s in rejected)
-        raise BatchAdminError(
-            f"batch {batch_id} is rejected in several systems ({names}): choose one with --system")
+        raise BatchAdminError(f"batch {batch_id} is rejected in several systems ({names}): choose one with --system")
     return rejected[0]
 
 
-def skip_batch(batch_id: str, reason: str, landing_dir: Path, duckdb_path: Path,
-               system: str | None = None) -> BatchState:
+def skip_batch(
+    batch_id: str, reason: str, landing_dir: Path, duckdb_path: Path, system: str | None = None
+) -> BatchState:
     """Record a rejected batch as skipped, so the batches after it land on the next run. For
     a rejected re-delivery (its derived id, or the batch's own id when it has exactly one)
     only that derived row becomes skipped, so that content is not reported again; the batch
@@ -155,7 +167,8 @@ def skip_batch(batch_id: str, reason: str, landing_dir: Path, duckdb_path: Path,
         # an interrupted landing run: its package loads first on any run; let `q2c run` do it
         raise BatchAdminError(
             f"{target.system} has an interrupted landing run pending: run `q2c run` first, "
-            "then skip if the batch is still rejected")
+            "then skip if the batch is still rejected"
+        )
     run, source = landing_source(target.system, Path(landing_dir), SkipRequest(target.batch_id, reason.strip()))
     try:
         pipeline.run(source)
@@ -168,5 +181,4 @@ def skip_batch(batch_id: str, reason: str, landing_dir: Path, duckdb_path: Path,
         raise BatchAdminError(f"could not record the skip: {exc}") from None
     finally:
         run.close()
-    return next(s for s in list_batches(landing_dir, duckdb_path, (target.system,))
-                if s.batch_id == target.batch_id)
+    return next(s for s in list_batches(landing_dir, duckdb_path, (target.system,)) if s.batch_id == target.batch_id)

@@ -18,8 +18,10 @@ from dlt.sources import DltResource, DltSource
 from ingestion.catalog import BATCH_LOG, QUARANTINE, objects, raw_tables
 from ingestion.landing.landing_run import LandingRun, SkipRequest, remove_abandoned_scratch
 
-_TECH_COLUMNS = {"_q2c_extracted_at": {"data_type": "timestamp", "timezone": False},
-                 "_q2c_batch_id": {"data_type": "text"}}
+_TECH_COLUMNS = {
+    "_q2c_extracted_at": {"data_type": "timestamp", "timezone": False},
+    "_q2c_batch_id": {"data_type": "text"},
+}
 
 
 _BATCH_LOG_COLUMNS = {
@@ -66,23 +68,42 @@ def _quarantine_items(run: LandingRun) -> Iterator:
 def _resources(system: str, run: LandingRun) -> list[DltResource]:
     resources = []
     for spec in objects(system):
-        resources.append(dlt.resource(
-            _table_items(run, spec.table), name=spec.table, primary_key=list(spec.primary_key),
-            write_disposition={"disposition": "merge", "strategy": "upsert"},
-            columns=dict(_TECH_COLUMNS)))
+        resources.append(
+            dlt.resource(
+                _table_items(run, spec.table),
+                name=spec.table,
+                primary_key=list(spec.primary_key),
+                write_disposition={"disposition": "merge", "strategy": "upsert"},
+                columns=dict(_TECH_COLUMNS),
+            )
+        )
         for child in spec.children:
-            resources.append(dlt.resource(
-                _table_items(run, child.table), name=child.table, merge_key=child.parent_key,
-                write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-                columns={**_TECH_COLUMNS,
-                         "_q2c_deleted": {"data_type": "bool", "hard_delete": True}}))
-    resources.append(dlt.resource(
-        _batch_log_items(run), name=BATCH_LOG, primary_key="batch_id",
-        write_disposition={"disposition": "merge", "strategy": "upsert"},
-        columns=_BATCH_LOG_COLUMNS))
-    resources.append(dlt.resource(
-        _quarantine_items(run), name=QUARANTINE, write_disposition="append",
-        columns={"line_number": {"data_type": "bigint"}}))
+            resources.append(
+                dlt.resource(
+                    _table_items(run, child.table),
+                    name=child.table,
+                    merge_key=child.parent_key,
+                    write_disposition={"disposition": "merge", "strategy": "delete-insert"},
+                    columns={**_TECH_COLUMNS, "_q2c_deleted": {"data_type": "bool", "hard_delete": True}},
+                )
+            )
+    resources.append(
+        dlt.resource(
+            _batch_log_items(run),
+            name=BATCH_LOG,
+            primary_key="batch_id",
+            write_disposition={"disposition": "merge", "strategy": "upsert"},
+            columns=_BATCH_LOG_COLUMNS,
+        )
+    )
+    resources.append(
+        dlt.resource(
+            _quarantine_items(run),
+            name=QUARANTINE,
+            write_disposition="append",
+            columns={"line_number": {"data_type": "bigint"}},
+        )
+    )
     assert [r.name for r in resources[:-2]] == raw_tables(system)
     return resources
 

@@ -105,10 +105,14 @@ class LandingRun:
         # A caller that never calls close() (e.g. an orchestrator running the source
         # itself) still gets the scratch folder removed once the run is garbage.
         weakref.finalize(self, shutil.rmtree, str(self._tmp), True)
-        return open_duckdb(self._tmp / "scratch.duckdb", memory_limit=SCRATCH_MEMORY_LIMIT, config={
-            "temp_directory": str(self._tmp / "spill"),
-            "preserve_insertion_order": True,
-        })
+        return open_duckdb(
+            self._tmp / "scratch.duckdb",
+            memory_limit=SCRATCH_MEMORY_LIMIT,
+            config={
+                "temp_directory": str(self._tmp / "spill"),
+                "preserve_insertion_order": True,
+            },
+        )
 
     def close(self) -> None:
         if self._con is not None:
@@ -123,8 +127,9 @@ class LandingRun:
         if self._prepared:
             return
         if self.landing_dir is None:
-            raise RuntimeError(f"the {self.system} source built for asset specs cannot be run: "
-                               "land it with ingestion.landing.land")
+            raise RuntimeError(
+                f"the {self.system} source built for asset specs cannot be run: land it with ingestion.landing.land"
+            )
         self._prepared = True
         loaded: dict = state.setdefault("batches", {})
         fingerprints: dict = state.setdefault("fingerprints", {})
@@ -157,8 +162,8 @@ class LandingRun:
                 if batch_dir.name < newest_loaded:
                     # Applying it now would let older records overwrite newer ones.
                     raise BatchRejected(
-                        f"arrived after the newer batch {newest_loaded} was loaded; "
-                        "remove it or re-extract")
+                        f"arrived after the newer batch {newest_loaded} was loaded; remove it or re-extract"
+                    )
                 manifest = read_manifest(batch_dir, self.system)
                 report.mode, report.extracted_at = manifest.mode, manifest.extracted_at
                 report.files = [FileReport(f.name, f.object, f.rows) for f in manifest.files]
@@ -190,12 +195,13 @@ class LandingRun:
                 if af.parsed.unknown:
                     report.warnings.append(
                         f"{fr.file}: new field(s) {', '.join(af.parsed.unknown)} loaded as "
-                        f"{', '.join(af.parsed.columns[-len(af.parsed.unknown):])}")
+                        f"{', '.join(af.parsed.columns[-len(af.parsed.unknown) :])}"
+                    )
                 if af.validation.rows_quarantined:
-                    self._quarantine.append(
-                        quarantine_rows(self._con, af.parsed, af.tag, self.system, batch_dir.name))
-            report.warnings += [f"{name}: not listed in the manifest, ignored"
-                                for name in unlisted_files(batch_dir, manifest)]
+                    self._quarantine.append(quarantine_rows(self._con, af.parsed, af.tag, self.system, batch_dir.name))
+            report.warnings += [
+                f"{name}: not listed in the manifest, ignored" for name in unlisted_files(batch_dir, manifest)
+            ]
             accepted.append(_AcceptedBatch(manifest, files))
             loaded[batch_dir.name] = {"status": LOADED, **accepted_content(manifest)}
             if manifest.rows > 0:
@@ -221,17 +227,18 @@ class LandingRun:
         reported again) and log it; dlt commits both with this run's load package."""
         previous = logged.get(skip.batch_id, "")
         if skip.batch_id in loaded:
-            raise SkipRefused(f"{self.system} batch {skip.batch_id} is already "
-                              f"{loaded[skip.batch_id].get('status')}: nothing to skip")
+            raise SkipRefused(
+                f"{self.system} batch {skip.batch_id} is already {loaded[skip.batch_id].get('status')}: nothing to skip"
+            )
         if not previous.startswith(f"{REJECTED}:"):
             state = previous.split(":", 1)[0] or "not known to any landing run"
-            raise SkipRefused(f"{self.system} batch {skip.batch_id} is {state}: only a rejected "
-                              "batch can be skipped")
+            raise SkipRefused(f"{self.system} batch {skip.batch_id} is {state}: only a rejected batch can be skipped")
         loaded[skip.batch_id] = {"status": SKIPPED, "reason": skip.reason}
         logged.pop(skip.batch_id, None)
         rejection = previous.split(":", 1)[1]
-        report = BatchReport(self.system, skip.batch_id, SKIPPED,
-                             reason=f"skipped by operator: {skip.reason} (rejected: {rejection})")
+        report = BatchReport(
+            self.system, skip.batch_id, SKIPPED, reason=f"skipped by operator: {skip.reason} (rejected: {rejection})"
+        )
         self.report.batches.append(report)
         self._log_rows.append(report.log_row())
 
@@ -245,12 +252,16 @@ class LandingRun:
 
     # -- planning ----------------------------------------------------------------------
     def _plan_object(self, spec: ObjectSpec, accepted: list[_AcceptedBatch]) -> None:
-        sources = [(b.manifest, af) for b in accepted for af in b.files
-                   if af.parsed.spec.object == spec.object and af.validation.rows_valid > 0]
+        sources = [
+            (b.manifest, af)
+            for b in accepted
+            for af in b.files
+            if af.parsed.spec.object == spec.object and af.validation.rows_valid > 0
+        ]
         fulls = [i for i, (m, _) in enumerate(sources) if m.mode == "full"]
         replace = bool(fulls)
         if fulls:  # a full batch supersedes every earlier pending batch of the object
-            sources = sources[fulls[-1]:]
+            sources = sources[fulls[-1] :]
         if not sources:
             return
         con = self._con
@@ -266,13 +277,15 @@ class LandingRun:
                 f"md5({sql_str(manifest.batch_id + '/' + af.parsed.file.name + '/')} || _q2c_rn) AS _dlt_id, "
                 f"TIMESTAMP {sql_str(manifest.extracted_at.isoformat(sep=' '))} AS _q2c_extracted_at, "
                 f"{af.file_no} AS _q2c_file_no, _q2c_rn FROM {af.parsed.table} "
-                f"WHERE _q2c_rn NOT IN (SELECT _q2c_rn FROM {af.validation.bad_table})")
+                f"WHERE _q2c_rn NOT IN (SELECT _q2c_rn FROM {af.validation.bad_table})"
+            )
         union = " UNION ALL BY NAME ".join(selects)
         final = f"out_{spec.table}"
         if len(sources) > 1:  # latest batch wins per primary key
             pk = ", ".join(ident(c) for c in spec.primary_key)
-            union = (f"SELECT * FROM ({union}) QUALIFY row_number() OVER "
-                     f"(PARTITION BY {pk} ORDER BY _q2c_file_no DESC) = 1")
+            union = (
+                f"SELECT * FROM ({union}) QUALIFY row_number() OVER (PARTITION BY {pk} ORDER BY _q2c_file_no DESC) = 1"
+            )
         # Views, not copies: rows stream from the parsed files straight to dlt.
         con.execute(f"CREATE VIEW {final} AS {union}")
         self._outputs[spec.table] = TableOutput(final, replace)
@@ -283,7 +296,8 @@ class LandingRun:
                 f"NULL::BOOLEAN AS _q2c_deleted, p._q2c_file_no, p._q2c_rn "
                 f"FROM {final} p JOIN {af.parsed.children[child.table]} c "
                 f"ON c._q2c_rn = p._q2c_rn AND p._q2c_file_no = {af.file_no}"
-                for _, af in sources)
+                for _, af in sources
+            )
             if not replace:
                 # Children merge by delete-insert on the parent id, which replaces a parent's
                 # old children; a parent that now has none sends one tombstone instead.
@@ -293,7 +307,8 @@ class LandingRun:
                     f"SELECT p.{parent_id} AS {ident(child.parent_key)}, p._q2c_batch_id, "
                     f"p._q2c_extracted_at, md5(p._dlt_id || '/-') AS _dlt_id, true AS _q2c_deleted, "
                     f"p._q2c_file_no, p._q2c_rn FROM {final} p ANTI JOIN c "
-                    f"ON c._q2c_file_no = p._q2c_file_no AND c._q2c_rn = p._q2c_rn")
+                    f"ON c._q2c_file_no = p._q2c_file_no AND c._q2c_rn = p._q2c_rn"
+                )
             child_final = f"out_{child.table}"
             con.execute(f"CREATE VIEW {child_final} AS {children}")
             self._outputs[child.table] = TableOutput(child_final, replace)
@@ -309,8 +324,9 @@ class LandingRun:
         total = 0
         cursor = self._con.cursor()
         try:
-            reader = cursor.sql(
-                f"SELECT * EXCLUDE (_q2c_file_no, _q2c_rn) FROM {out.relation}").to_arrow_reader(CHUNK_ROWS)
+            reader = cursor.sql(f"SELECT * EXCLUDE (_q2c_file_no, _q2c_rn) FROM {out.relation}").to_arrow_reader(
+                CHUNK_ROWS
+            )
             for batch in reader:
                 if batch.num_rows:
                     total += batch.num_rows

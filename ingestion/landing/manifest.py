@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from ingestion.catalog import ObjectSpec, object_spec
@@ -85,7 +85,7 @@ def _parse_extracted_at(value: object) -> datetime:
         raise BatchRejected(f"{MANIFEST}: extracted_at {value!r} is not ISO 8601") from None
     if parsed.tzinfo is None:
         raise BatchRejected(f"{MANIFEST}: extracted_at {value!r} has no time zone")
-    return parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed.astimezone(UTC).replace(tzinfo=None)
 
 
 def _safe_file(batch_dir: Path, name: object) -> Path:
@@ -126,8 +126,7 @@ def read_manifest(batch_dir: Path, system: str, verify_files: bool = True) -> Ma
     if raw["system"] != system:
         raise BatchRejected(f"{MANIFEST}: system {raw['system']!r} does not match folder {system!r}")
     if raw["batch_id"] != batch_dir.name:
-        raise BatchRejected(
-            f"{MANIFEST}: batch_id {raw['batch_id']!r} does not match folder {batch_dir.name!r}")
+        raise BatchRejected(f"{MANIFEST}: batch_id {raw['batch_id']!r} does not match folder {batch_dir.name!r}")
     if not BATCH_ID_PATTERN.match(batch_dir.name):
         raise BatchRejected(f"{MANIFEST}: batch_id {batch_dir.name!r} is not YYYY-MM-DDTHH-MM-SSZ")
     if raw["mode"] not in MODES:
@@ -143,8 +142,7 @@ def read_manifest(batch_dir: Path, system: str, verify_files: bool = True) -> Ma
             raise BatchRejected(f"{MANIFEST}: files entry {entry!r} is not an object")
         lacking = [k for k in ("name", "object", "rows", "sha256") if k not in entry]
         if lacking:
-            raise BatchRejected(
-                f"{MANIFEST}: files entry {entry.get('name')!r} lacks {', '.join(lacking)}")
+            raise BatchRejected(f"{MANIFEST}: files entry {entry.get('name')!r} lacks {', '.join(lacking)}")
         name = entry["name"]
         path = _safe_file(batch_dir, name)
         spec = object_spec(system, entry["object"])

@@ -72,8 +72,9 @@ def spec_pipeline(system: str) -> dlt.Pipeline:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def land(system: str, settings: Settings, *, runner: Runner | None = None,
-         raise_on_error: bool = True) -> LandingReport:
+def land(
+    system: str, settings: Settings, *, runner: Runner | None = None, raise_on_error: bool = True
+) -> LandingReport:
     """Land the system's pending batches into ``settings.duckdb_path`` and report what happened.
 
     In API mode (``Q2C_<SYSTEM>_MODE=api``) the system's API is first read into a landing

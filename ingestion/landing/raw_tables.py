@@ -36,8 +36,13 @@ def _child_columns(spec: ObjectSpec, child: ChildSpec) -> list[tuple[str, str]]:
     own = [(f.column, _sql_type(spec, f.kind)) for f in child.fields]
     own_id = [c for c in own if c[0] == "id"]
     rest = [c for c in own if c[0] != "id"]
-    return (own_id + [(child.parent_key, _sql_type(spec, parent_id.kind)), ("position", "BIGINT")]
-            + rest + list(_TECHNICAL) + [("_q2c_deleted", "BOOLEAN")])
+    return (
+        own_id
+        + [(child.parent_key, _sql_type(spec, parent_id.kind)), ("position", "BIGINT")]
+        + rest
+        + list(_TECHNICAL)
+        + [("_q2c_deleted", "BOOLEAN")]
+    )
 
 
 def declared_tables(system: str) -> dict[str, list[tuple[str, str]]]:
@@ -60,9 +65,12 @@ def ensure_raw_tables(
         con.execute("BEGIN")
         for system in systems:
             dataset = raw_dataset(system)
-            existing = {row[0] for row in con.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = ?",
-                [dataset]).fetchall()}
+            existing = {
+                row[0]
+                for row in con.execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = ?", [dataset]
+                ).fetchall()
+            }
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {ident(dataset)}")
             for table, columns in declared_tables(system).items():
                 if table in existing:
@@ -74,4 +82,3 @@ def ensure_raw_tables(
     finally:
         con.close()
     return created
-

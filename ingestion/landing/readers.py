@@ -36,8 +36,7 @@ _ACCEPTED = {
     BOOL: ("BOOLEAN",),
     TEXT: ("VARCHAR",),
 }
-_JSON_TYPE_WORD = {INT: "a JSON integer", DEC: "a JSON number", BOOL: "a JSON boolean",
-                   TEXT: "a JSON string"}
+_JSON_TYPE_WORD = {INT: "a JSON integer", DEC: "a JSON number", BOOL: "a JSON boolean", TEXT: "a JSON string"}
 # A batch is rejected (not quarantined row by row) when more than this share of a field's
 # non-null values has the wrong JSON type: the column's type changed at the source.
 TYPE_DRIFT_SHARE = 0.5
@@ -92,8 +91,8 @@ def parse_file(con: duckdb.DuckDBPyConnection, mf: ManifestFile, tag: str) -> Pa
             raise BatchRejected(f"{mf.name}: unparseable ({first_line})") from None
     if parsed.rows != mf.rows:
         raise BatchRejected(
-            f"{mf.name}: row count mismatch (manifest {mf.rows}, file {parsed.rows}); "
-            "truncated or corrupt")
+            f"{mf.name}: row count mismatch (manifest {mf.rows}, file {parsed.rows}); truncated or corrupt"
+        )
     return parsed
 
 
@@ -107,9 +106,10 @@ def utf8_problem(path: Path) -> str | None:
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:  # exc.object: undecoded tail of the last chunk + chunk
-                line += exc.object[:exc.start].count(b"\n")
-                return (f"not UTF-8 text (wrong encoding?): byte 0x{exc.object[exc.start]:02x} "
-                        f"on line {line} of the file")
+                line += exc.object[: exc.start].count(b"\n")
+                return (
+                    f"not UTF-8 text (wrong encoding?): byte 0x{exc.object[exc.start]:02x} on line {line} of the file"
+                )
             line += chunk.count(b"\n")
     try:
         decoder.decode(b"", final=True)
@@ -137,21 +137,20 @@ def _parse_csv(con: duckdb.DuckDBPyConnection, mf: ManifestFile, tag: str) -> Pa
         f"CREATE TABLE {raw} AS SELECT * FROM read_csv($path, header=true, "
         "columns=$columns, delim=',', quote='\"', escape='\"', auto_detect=false, "
         "strict_mode=true, encoding='utf-8', max_line_size=67108864, buffer_size=134217728)",
-        {"path": str(mf.path), "columns": {h: "VARCHAR" for h in header}})
+        {"path": str(mf.path), "columns": dict.fromkeys(header, "VARCHAR")},
+    )
 
     by_source = {f.source: f.column for f in spec.fields}
     unknown = [h for h in header if h not in by_source]
     names = {h: by_source.get(h) or normalize_column(h) for h in header}
-    clash = set(names[h] for h in unknown) & set(spec.columns)
+    clash = {names[h] for h in unknown} & set(spec.columns)
     if clash:
         raise BatchRejected(f"{mf.name}: new column(s) collide with known ones: {sorted(clash)}")
     record_columns = [names[h] for h in header]
     ordered = spec.columns + [names[h] for h in unknown]
     select = ", ".join(f"{ident(h)} AS {ident(names[h])}" for h in header)
     view = f"{tag}_rows"
-    con.execute(
-        f"CREATE VIEW {view} AS SELECT rowid + 1 AS _q2c_rn, {select}, "
-        f"[]::VARCHAR[] AS _q2c_errors FROM {raw}")
+    con.execute(f"CREATE VIEW {view} AS SELECT rowid + 1 AS _q2c_rn, {select}, []::VARCHAR[] AS _q2c_errors FROM {raw}")
     rows = con.execute(f"SELECT count(*) FROM {raw}").fetchall()[0][0]
     return ParsedFile(mf, view, rows, ordered, record_columns, unknown)
 
@@ -167,8 +166,9 @@ def _json_path(path: str) -> str:
     return "$." + ".".join(f'"{part}"' for part in path.split("."))
 
 
-def _field_sql(fields: tuple[Field, ...], line: str,
-               exact_numbers: str | None) -> tuple[list[str], list[str], list[str]]:
+def _field_sql(
+    fields: tuple[Field, ...], line: str, exact_numbers: str | None
+) -> tuple[list[str], list[str], list[str]]:
     """SQL for each field's value, for its row-level error (NULL when fine), and for the
     exact text of decimal fields (computed in the inner query as ``_txt<i>``).
 
@@ -181,9 +181,11 @@ def _field_sql(fields: tuple[Field, ...], line: str,
         accepted = ", ".join(sql_str(x) for x in _ACCEPTED[f.kind])
         ok_type = f"{t} IN ({accepted})"
         name = f.source or "item"
-        error = (f"CASE WHEN {t} IS NOT NULL AND {t} <> 'NULL' AND NOT {ok_type} THEN "
-                 f"{sql_str(name + ERR_SEP + 'json_type' + ERR_SEP + 'expected ' + _JSON_TYPE_WORD[f.kind] + ', got ')}"
-                 f" || lower({t})")
+        error = (
+            f"CASE WHEN {t} IS NOT NULL AND {t} <> 'NULL' AND NOT {ok_type} THEN "
+            f"{sql_str(name + ERR_SEP + 'json_type' + ERR_SEP + 'expected ' + _JSON_TYPE_WORD[f.kind] + ', got ')}"
+            f" || lower({t})"
+        )
         if f.kind == INT:
             values.append(f"CASE WHEN {ok_type} THEN TRY_CAST({v} AS BIGINT) END")
         elif f.kind == BOOL:
@@ -202,7 +204,9 @@ def _field_sql(fields: tuple[Field, ...], line: str,
                 f" WHEN {ok_type} AND TRY_CAST(_txt{i} AS DOUBLE) IS DISTINCT FROM TRY_CAST({v} AS DOUBLE) THEN "
                 f"{sql_str(name + ERR_SEP + 'number_text' + ERR_SEP + 'could not isolate the exact number text')}"
                 f" WHEN {ok_type} AND {dec} IS NULL THEN "
-                f"{sql_str(name + ERR_SEP + 'decimal_18_4' + ERR_SEP + 'number does not fit DECIMAL(18,4): ')} || _txt{i}")
+                f"{sql_str(name + ERR_SEP + 'decimal_18_4' + ERR_SEP + 'number does not fit DECIMAL(18,4): ')}"
+                f" || _txt{i}"
+            )
         errors.append(error + " END")
     return values, errors, texts
 
@@ -212,21 +216,27 @@ def quote_numbers_sql(expr: str) -> str:
     return f"replace(replace(replace({marked}, chr(1) || chr(2), ''), chr(1), '\"'), chr(2), '\"')"
 
 
-def _typed_select(fields: tuple[Field, ...], line: str, source_rel: str, keep: list[str],
-                  exact_numbers: str | None, valid: str) -> str:
+def _typed_select(
+    fields: tuple[Field, ...], line: str, source_rel: str, keep: list[str], exact_numbers: str | None, valid: str
+) -> str:
     """SELECT of ``keep`` columns, typed field columns, ``_ok`` and ``_q2c_errors`` from the
     JSON text ``line`` of ``source_rel`` (parsed once per row into the _v/_t lists)."""
     values, errors, texts = _field_sql(fields, line, exact_numbers)
     paths = "[" + ", ".join(sql_str(_json_path(f.source)) for f in fields) + "]"
     kept = ", ".join(keep)
-    inner = (f"SELECT {kept}, {valid} AS _ok, "
-             f"CASE WHEN {valid} THEN json_extract_string({line}, {paths}) END AS _v, "
-             f"CASE WHEN {valid} THEN json_type({line}, {paths}) END AS _t"
-             + "".join(", " + t for t in texts) + f" FROM {source_rel}")
+    inner = (
+        f"SELECT {kept}, {valid} AS _ok, "
+        f"CASE WHEN {valid} THEN json_extract_string({line}, {paths}) END AS _v, "
+        f"CASE WHEN {valid} THEN json_type({line}, {paths}) END AS _t"
+        + "".join(", " + t for t in texts)
+        + f" FROM {source_rel}"
+    )
     cols = ", ".join(f"{v} AS {ident(f.column)}" for v, f in zip(values, fields))
     outer_keep = ", ".join(k.split(" AS ")[-1] for k in keep)
-    return (f"SELECT {outer_keep}, {cols}, _ok, "
-            f"list_filter([{', '.join(errors)}], lambda x: x IS NOT NULL) AS _q2c_errors FROM ({inner})")
+    return (
+        f"SELECT {outer_keep}, {cols}, _ok, "
+        f"list_filter([{', '.join(errors)}], lambda x: x IS NOT NULL) AS _q2c_errors FROM ({inner})"
+    )
 
 
 def _parse_jsonl(con: duckdb.DuckDBPyConnection, mf: ManifestFile, tag: str) -> ParsedFile:
@@ -237,14 +247,19 @@ def _parse_jsonl(con: duckdb.DuckDBPyConnection, mf: ManifestFile, tag: str) -> 
         "FROM read_csv($path, "
         "columns={'line': 'VARCHAR'}, header=false, delim=chr(1), quote='', escape='', "
         "auto_detect=false, strict_mode=true, encoding='utf-8', max_line_size=67108864, buffer_size=134217728)",
-        {"path": str(mf.path)})
+        {"path": str(mf.path)},
+    )
     rows = con.execute(f"SELECT count(*) FROM {lines}").fetchall()[0][0]
     valid = "_ok"
 
     known_top = {f.source.split(".")[0] for f in spec.fields}
     known_top |= {c.list_path.split(".")[0] for c in spec.children}
-    keys = [r[0] for r in con.execute(
-        f"SELECT DISTINCT unnest(json_keys(line)) FROM {lines} WHERE {valid} ORDER BY 1").fetchall()]
+    keys = [
+        r[0]
+        for r in con.execute(
+            f"SELECT DISTINCT unnest(json_keys(line)) FROM {lines} WHERE {valid} ORDER BY 1"
+        ).fetchall()
+    ]
     unknown = [k for k in keys if k not in known_top]
     names = {k: normalize_column(k) for k in unknown}
     clash = set(names.values()) & set(spec.columns)
@@ -252,31 +267,39 @@ def _parse_jsonl(con: duckdb.DuckDBPyConnection, mf: ManifestFile, tag: str) -> 
         raise BatchRejected(f"{mf.name}: new field(s) collide with known columns: {sorted(clash)}")
 
     typed, base = f"{tag}_rows", f"{tag}_typed"
-    select = _typed_select(spec.fields, "line", f"(SELECT rowid + 1 AS _q2c_rn, line, _ok FROM {lines})",
-                           ["_q2c_rn", "line AS _q2c_line"], None, valid)
+    select = _typed_select(
+        spec.fields,
+        "line",
+        f"(SELECT rowid + 1 AS _q2c_rn, line, _ok FROM {lines})",
+        ["_q2c_rn", "line AS _q2c_line"],
+        None,
+        valid,
+    )
     # unknown keys are data: bound as JSON pointers ('/key', '~' and '/' escaped), any spelling
     extra = "".join(
-        f", CASE WHEN _ok THEN json_extract_string(_q2c_line, $unknown_{i}) END "
-        f"AS {ident(names[k])}" for i, k in enumerate(unknown))
+        f", CASE WHEN _ok THEN json_extract_string(_q2c_line, $unknown_{i}) END AS {ident(names[k])}"
+        for i, k in enumerate(unknown)
+    )
     pointers = {f"unknown_{i}": "/" + k.replace("~", "~0").replace("/", "~1") for i, k in enumerate(unknown)}
-    parse_error = (f"'(record)' || chr(31) || 'json_parse' || chr(31) || "
-                   "'not a valid JSON object'")
+    parse_error = "'(record)' || chr(31) || 'json_parse' || chr(31) || 'not a valid JSON object'"
     con.execute(
         f"CREATE TABLE {base} AS SELECT t.* EXCLUDE (_ok, _q2c_errors, _q2c_line){extra}, "
         f"CASE WHEN _ok THEN _q2c_errors ELSE [{parse_error}] END AS _q2c_errors "
-        f"FROM ({select}) t", pointers or None)
+        f"FROM ({select}) t",
+        pointers or None,
+    )
     # The record text stays in the lines table, joined back by position (the typed table was
     # written in the lines' order): storing a second copy of every line cost more than all of
     # the JSON parsing (2.6 s of 4.2 s for 129k time entries).
-    con.execute(f"CREATE VIEW {typed} AS SELECT b.*, l.line AS _q2c_record FROM {base} b "
-                f"POSITIONAL JOIN (SELECT line FROM {lines}) l")
+    con.execute(
+        f"CREATE VIEW {typed} AS SELECT b.*, l.line AS _q2c_record FROM {base} b "
+        f"POSITIONAL JOIN (SELECT line FROM {lines}) l"
+    )
     _check_type_drift(con, mf, typed)
 
-    parsed = ParsedFile(mf, typed, rows, spec.columns + [names[k] for k in unknown],
-                        unknown=unknown)
+    parsed = ParsedFile(mf, typed, rows, spec.columns + [names[k] for k in unknown], unknown=unknown)
     for child in spec.children:
-        parsed.children[child.table] = _parse_children(con, spec, child, typed, f"{tag}_{child.table}",
-                                                       base, lines)
+        parsed.children[child.table] = _parse_children(con, spec, child, typed, f"{tag}_{child.table}", base, lines)
     return parsed
 
 
@@ -284,7 +307,8 @@ def _check_type_drift(con: duckdb.DuckDBPyConnection, mf: ManifestFile, typed: s
     rows = con.execute(
         f"SELECT split_part(e, chr(31), 1) AS fld, count(*) AS n FROM "
         f"(SELECT unnest(_q2c_errors) AS e FROM {typed}) "
-        f"WHERE split_part(e, chr(31), 2) = 'json_type' GROUP BY 1").fetchall()
+        f"WHERE split_part(e, chr(31), 2) = 'json_type' GROUP BY 1"
+    ).fetchall()
     if not rows:
         return
     by_source = {f.source: f for f in mf.spec.fields}
@@ -299,11 +323,13 @@ def _check_type_drift(con: duckdb.DuckDBPyConnection, mf: ManifestFile, typed: s
         if present and wrong / present > TYPE_DRIFT_SHARE:
             raise BatchRejected(
                 f"{mf.name}: field {fld!r} changed type: {wrong} of {present} values are not "
-                f"{_JSON_TYPE_WORD[spec_field.kind]}")
+                f"{_JSON_TYPE_WORD[spec_field.kind]}"
+            )
 
 
-def _parse_children(con: duckdb.DuckDBPyConnection, spec: ObjectSpec, child: ChildSpec,
-                    typed: str, table: str, base: str, lines: str) -> str:
+def _parse_children(
+    con: duckdb.DuckDBPyConnection, spec: ObjectSpec, child: ChildSpec, typed: str, table: str, base: str, lines: str
+) -> str:
     """``typed``: the parent rows with their record text; ``base``/``lines``: the tables behind it."""
     list_path = sql_str(_json_path(child.list_path))
     has_dec = any(f.kind == DEC for f in child.fields)
@@ -315,15 +341,18 @@ def _parse_children(con: duckdb.DuckDBPyConnection, spec: ObjectSpec, child: Chi
         f"SELECT _q2c_rn, {parent_id}, json_extract(_q2c_record, {list_path} || '[*]') AS _arr, "
         f"json_extract({num_line}, {list_path} || '[*]') AS _narr FROM {typed} "
         f"WHERE CASE WHEN {is_json_object('_q2c_record')} THEN "
-        f"json_type(_q2c_record, {list_path}) = 'ARRAY' ELSE false END)")
-    select = _typed_select(child.fields, "item", f"({items})", ["_q2c_rn", "_pid", "position"],
-                           "nitem" if has_dec else None, "true")
+        f"json_type(_q2c_record, {list_path}) = 'ARRAY' ELSE false END)"
+    )
+    select = _typed_select(
+        child.fields, "item", f"({items})", ["_q2c_rn", "_pid", "position"], "nitem" if has_dec else None, "true"
+    )
     # design.md column order: own id first (invoice_lines), then parent id and position.
     own_id = any(f.column == "id" for f in child.fields)
     con.execute(
         f"CREATE TABLE {table} AS SELECT _q2c_rn, {'id, ' if own_id else ''}_pid AS {ident(child.parent_key)}, "
         f"position::BIGINT AS position, t.* EXCLUDE (_q2c_rn, _pid, position, _ok{', id' if own_id else ''}) "
-        f"FROM ({select}) t")
+        f"FROM ({select}) t"
+    )
     # A list that arrives as something else is a fault of the parent record.
     con.execute(
         f"UPDATE {base} SET _q2c_errors = list_append({base}._q2c_errors, "
@@ -331,5 +360,6 @@ def _parse_children(con: duckdb.DuckDBPyConnection, spec: ObjectSpec, child: Chi
         f"|| lower(l._type)) FROM (SELECT rowid + 1 AS _rn, json_type(line, {list_path}) AS _type "
         f"FROM {lines} WHERE CASE WHEN {is_json_object('line')} THEN "
         f"coalesce(json_type(line, {list_path}), 'NULL') NOT IN ('NULL', 'ARRAY') ELSE false END) l "
-        f"WHERE {base}._q2c_rn = l._rn")
+        f"WHERE {base}._q2c_rn = l._rn"
+    )
     return table

@@ -28,8 +28,11 @@ _ADVICE = "the data already loaded are kept: re-deliver corrections under a new 
 
 def accepted_content(manifest: Manifest) -> dict:
     """What the source state keeps of an accepted batch to recognise a re-delivery of it."""
-    return {"fingerprint": manifest.fingerprint, "mode": manifest.mode,
-            "files": {f.name: f.sha256 for f in manifest.files}}
+    return {
+        "fingerprint": manifest.fingerprint,
+        "mode": manifest.mode,
+        "files": {f.name: f.sha256 for f in manifest.files},
+    }
 
 
 def redelivery_id(batch_id: str, digest: str) -> str:
@@ -80,14 +83,25 @@ def changed_redelivery(system: str, batch_dir: Path, entry: dict) -> BatchReport
         manifest = read_manifest(batch_dir, system, verify_files=False)
     except BatchRejected as exc:
         return BatchReport(
-            system, redelivery_id(batch_id, _manifest_digest(batch_dir)), REJECTED,
-            reason=(f"batch {system}/{batch_id} was already {accepted}; its re-delivered "
-                    f"manifest cannot be compared ({exc}); {_ADVICE}"))
+            system,
+            redelivery_id(batch_id, _manifest_digest(batch_dir)),
+            REJECTED,
+            reason=(
+                f"batch {system}/{batch_id} was already {accepted}; its re-delivered "
+                f"manifest cannot be compared ({exc}); {_ADVICE}"
+            ),
+        )
     if manifest.fingerprint == entry["fingerprint"]:
         return None
     return BatchReport(
-        system, redelivery_id(batch_id, manifest.fingerprint), REJECTED,
-        mode=manifest.mode, extracted_at=manifest.extracted_at,
+        system,
+        redelivery_id(batch_id, manifest.fingerprint),
+        REJECTED,
+        mode=manifest.mode,
+        extracted_at=manifest.extracted_at,
         files=[FileReport(f.name, f.object, f.rows) for f in manifest.files],
-        reason=(f"batch {system}/{batch_id} was already {accepted} with different content: "
-                f"{'; '.join(_differences(entry, manifest))}; {_ADVICE}"))
+        reason=(
+            f"batch {system}/{batch_id} was already {accepted} with different content: "
+            f"{'; '.join(_differences(entry, manifest))}; {_ADVICE}"
+        ),
+    )

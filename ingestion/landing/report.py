@@ -108,8 +108,10 @@ class LandingReport:
         return self.error is None and not self.rejected and not self.held
 
     def summary(self) -> str:
-        parts = [f"{self.system}: {len(self.loaded)} batch(es) loaded, {self.rows_loaded} rows, "
-                 f"{self.rows_quarantined} quarantined"]
+        parts = [
+            f"{self.system}: {len(self.loaded)} batch(es) loaded, {self.rows_loaded} rows, "
+            f"{self.rows_quarantined} quarantined"
+        ]
         parts += [f"  rejected {b.batch_id}: {b.reason}" for b in self.rejected]
         parts += [f"  held {b.batch_id}: {b.reason}" for b in self.held]
         parts += [f"  skipped {b.batch_id}: {b.reason}" for b in self.skipped]

@@ -20,7 +20,7 @@ import pyarrow as pa_arrow
 
 from ingestion.catalog import ChildSpec, ObjectSpec
 from ingestion.landing.manifest import BatchRejected
-from ingestion.landing.readers import ERR_SEP, ParsedFile, ident, sql_str
+from ingestion.landing.readers import ParsedFile, ident, sql_str
 from ingestion.sources.billing import contract as billing
 from ingestion.sources.crm import contract as crm
 from ingestion.sources.erp import contract as erp
@@ -28,10 +28,15 @@ from ingestion.sources.psa import contract as psa
 
 CHUNK_ROWS = 100_000
 HITS_TABLE = "_q2c_hits"
-_HITS_SCHEMA = pa_arrow.schema([
-    ("tag", pa_arrow.string()), ("rn", pa_arrow.int64()), ("field", pa_arrow.string()),
-    ("check", pa_arrow.string()), ("detail", pa_arrow.string()),
-])
+_HITS_SCHEMA = pa_arrow.schema(
+    [
+        ("tag", pa_arrow.string()),
+        ("rn", pa_arrow.int64()),
+        ("field", pa_arrow.string()),
+        ("check", pa_arrow.string()),
+        ("detail", pa_arrow.string()),
+    ]
+)
 
 
 _CONTRACTS = {"crm": crm.SCHEMAS, "psa": psa.SCHEMAS, "erp": erp.SCHEMAS, "billing": billing.SCHEMAS}
@@ -50,8 +55,10 @@ class FileValidation:
 
 
 def ensure_hits_table(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(f"CREATE TABLE IF NOT EXISTS {HITS_TABLE} "
-                "(tag VARCHAR, rn BIGINT, field VARCHAR, \"check\" VARCHAR, detail VARCHAR)")
+    con.execute(
+        f"CREATE TABLE IF NOT EXISTS {HITS_TABLE} "
+        '(tag VARCHAR, rn BIGINT, field VARCHAR, "check" VARCHAR, detail VARCHAR)'
+    )
 
 
 def _field_names(spec: ObjectSpec) -> dict[str, str]:
@@ -64,7 +71,9 @@ def _sql_hits(con: duckdb.DuckDBPyConnection, tag: str, relation: str, prefix_sq
         f"INSERT INTO {HITS_TABLE} SELECT $tag, _q2c_rn, {prefix_sql} || split_part(e, chr(31), 1), "
         f"split_part(e, chr(31), 2), split_part(e, chr(31), 3) FROM "
         f"(SELECT _q2c_rn, {'position, ' if 'position' in prefix_sql else ''}unnest(_q2c_errors) AS e "
-        f"FROM {relation} WHERE len(_q2c_errors) > 0)", {"tag": tag})
+        f"FROM {relation} WHERE len(_q2c_errors) > 0)",
+        {"tag": tag},
+    )
 
 
 def _duplicate_key_hits(con: duckdb.DuckDBPyConnection, tag: str, parsed: ParsedFile) -> None:
@@ -76,11 +85,19 @@ def _duplicate_key_hits(con: duckdb.DuckDBPyConnection, tag: str, parsed: Parsed
         f"INSERT INTO {HITS_TABLE} SELECT $tag, _q2c_rn, $field, 'primary_key_unique', "
         f"'key ' || concat_ws('|', {pk}) || ' appears ' || n || ' times in the file' FROM "
         f"(SELECT _q2c_rn, {pk}, count(*) OVER (PARTITION BY {pk}) AS n FROM {parsed.table} "
-        f"WHERE {not_null}) WHERE n > 1", {"tag": tag, "field": sources})
+        f"WHERE {not_null}) WHERE n > 1",
+        {"tag": tag, "field": sources},
+    )
 
 
-def _pandera_hits(con: duckdb.DuckDBPyConnection, tag: str, relation: str,
-                  schema: pa.DataFrameSchema, names: dict[str, str], extra: str = "") -> None:
+def _pandera_hits(
+    con: duckdb.DuckDBPyConnection,
+    tag: str,
+    relation: str,
+    schema: pa.DataFrameSchema,
+    names: dict[str, str],
+    extra: str = "",
+) -> None:
     keys = ["_q2c_rn", "position"] if extra else ["_q2c_rn"]
     select = ", ".join([*keys, *(ident(c) for c in schema.columns if c not in keys)])
     reader = con.cursor().sql(f"SELECT {select} FROM {relation}").to_arrow_reader(CHUNK_ROWS)
@@ -95,21 +112,30 @@ def _pandera_hits(con: duckdb.DuckDBPyConnection, tag: str, relation: str,
             broken = cases.filter(pl.col("index").is_null())
             first = broken.row(0, named=True)
             raise BatchRejected(
-                f"column {first['column']!r} violates {first['check']} for the whole file "
-                f"({first['failure_case']})")
+                f"column {first['column']!r} violates {first['check']} for the whole file ({first['failure_case']})"
+            )
         rns = frame["_q2c_rn"].gather(cases["index"].cast(pl.Int64))
         if extra:
             positions = frame["position"].gather(cases["index"].cast(pl.Int64))
-            fields = [f"{extra}[{p}].{names.get(c, c)}".rstrip(".") for p, c in
-                      zip(positions.to_list(), cases["column"].to_list())]
+            fields = [
+                f"{extra}[{p}].{names.get(c, c)}".rstrip(".")
+                for p, c in zip(positions.to_list(), cases["column"].to_list())
+            ]
         else:
             fields = [names.get(c, c) for c in cases["column"].to_list()]
-        hits = pa_arrow.table({
-            "tag": [tag] * len(cases), "rn": rns.to_list(), "field": fields,
-            "check": cases["check"].to_list(),
-            "detail": [f"failed {chk}: got {val!r}" for chk, val in
-                       zip(cases["check"].to_list(), cases["failure_case"].to_list())],
-        }, schema=_HITS_SCHEMA)
+        hits = pa_arrow.table(  # noqa: F841 - read by name in the INSERT below (DuckDB replacement scan)
+            {
+                "tag": [tag] * len(cases),
+                "rn": rns.to_list(),
+                "field": fields,
+                "check": cases["check"].to_list(),
+                "detail": [
+                    f"failed {chk}: got {val!r}"
+                    for chk, val in zip(cases["check"].to_list(), cases["failure_case"].to_list())
+                ],
+            },
+            schema=_HITS_SCHEMA,
+        )
         con.execute(f"INSERT INTO {HITS_TABLE} SELECT * FROM hits")
 
 
@@ -124,19 +150,21 @@ def validate_file(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, tag: str) 
         _sql_hits(con, tag, parsed.table, "''")
         _duplicate_key_hits(con, tag, parsed)
         # a record that is not JSON has no values to check: its one fault is json_parse
-        parsed_records = (f"(SELECT * FROM {parsed.table} WHERE NOT list_contains("
-                          f"list_transform(_q2c_errors, lambda e: split_part(e, chr(31), 2)), 'json_parse'))")
+        parsed_records = (
+            f"(SELECT * FROM {parsed.table} WHERE NOT list_contains("
+            f"list_transform(_q2c_errors, lambda e: split_part(e, chr(31), 2)), 'json_parse'))"
+        )
         _pandera_hits(con, tag, parsed_records, schema_for(spec.system, spec.table), _field_names(spec))
         for child in spec.children:
             child_rel = parsed.children[child.table]
             prefix = f"{sql_str(child.list_path)} || '[' || position || '].'"  # catalogue constant
             _sql_hits(con, tag, child_rel, prefix)
-            _pandera_hits(con, tag, child_rel, schema_for(spec.system, child.table),
-                          _child_names(child), extra=child.list_path)
+            _pandera_hits(
+                con, tag, child_rel, schema_for(spec.system, child.table), _child_names(child), extra=child.list_path
+            )
     except BatchRejected as exc:
         raise BatchRejected(f"{parsed.file.name}: {exc}") from None
-    con.execute(f"CREATE TABLE {bad} AS SELECT DISTINCT rn AS _q2c_rn FROM {HITS_TABLE} WHERE tag = ?",
-                [tag])
+    con.execute(f"CREATE TABLE {bad} AS SELECT DISTINCT rn AS _q2c_rn FROM {HITS_TABLE} WHERE tag = ?", [tag])
     quarantined = con.execute(f"SELECT count(*) FROM {bad}").fetchall()[0][0]
     return FileValidation(parsed.rows - quarantined, quarantined, bad)
 
@@ -148,35 +176,40 @@ def _child_names(child: ChildSpec) -> dict[str, str]:
     return names
 
 
-def quarantine_rows(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, tag: str,
-                    system: str, batch_id: str) -> pa_arrow.Table:
+def quarantine_rows(
+    con: duckdb.DuckDBPyConnection, parsed: ParsedFile, tag: str, system: str, batch_id: str
+) -> pa_arrow.Table:
     """raw_quarantine rows of one file: one per failed check of a record."""
     spec = parsed.spec
     name = parsed.file.name
     if parsed.spec.is_csv:
         record_cols = ", ".join(ident(c) for c in parsed.record_columns)
         hits = con.execute(
-            f"SELECT h.rn, h.field, h.\"check\", h.detail, [{record_cols}]::VARCHAR[] FROM {HITS_TABLE} h "
+            f'SELECT h.rn, h.field, h."check", h.detail, [{record_cols}]::VARCHAR[] FROM {HITS_TABLE} h '
             f"JOIN {parsed.table} r ON r._q2c_rn = h.rn WHERE h.tag = ? ORDER BY h.rn, h.field",
-            [tag]).fetchall()
+            [tag],
+        ).fetchall()
         records = [_csv_line(values) for *_, values in hits]
     else:
         hits = con.execute(
-            f"SELECT h.rn, h.field, h.\"check\", h.detail, r._q2c_record FROM {HITS_TABLE} h "
+            f'SELECT h.rn, h.field, h."check", h.detail, r._q2c_record FROM {HITS_TABLE} h '
             f"JOIN {parsed.table} r ON r._q2c_rn = h.rn WHERE h.tag = ? ORDER BY h.rn, h.field",
-            [tag]).fetchall()
+            [tag],
+        ).fetchall()
         records = [record for *_, record in hits]
-    return pa_arrow.table({
-        "system": [system] * len(hits),
-        "batch_id": [batch_id] * len(hits),
-        "file": [name] * len(hits),
-        "object": [spec.object] * len(hits),
-        "line_number": pa_arrow.array([h[0] for h in hits], pa_arrow.int64()),
-        "record": pa_arrow.array(records, pa_arrow.string()),
-        "check": [h[2] for h in hits],
-        "message": [f"{name} line {h[0]}: field '{h[1]}' {h[3]}" for h in hits],
-        "_dlt_id": [uuid.uuid4().hex for _ in hits],
-    })
+    return pa_arrow.table(
+        {
+            "system": [system] * len(hits),
+            "batch_id": [batch_id] * len(hits),
+            "file": [name] * len(hits),
+            "object": [spec.object] * len(hits),
+            "line_number": pa_arrow.array([h[0] for h in hits], pa_arrow.int64()),
+            "record": pa_arrow.array(records, pa_arrow.string()),
+            "check": [h[2] for h in hits],
+            "message": [f"{name} line {h[0]}: field '{h[1]}' {h[3]}" for h in hits],
+            "_dlt_id": [uuid.uuid4().hex for _ in hits],
+        }
+    )
 
 
 def _csv_line(values: list[str | None]) -> str:

@@ -30,8 +30,7 @@ def stripe_id(prefix: str) -> str:
     return rf"^{prefix}_[A-Za-z0-9_]+$"
 
 
-def text(pattern: str | None = None, *, required: bool = False,
-         isin: Iterable[str] | None = None) -> pa.Column:
+def text(pattern: str | None = None, *, required: bool = False, isin: Iterable[str] | None = None) -> pa.Column:
     checks = []
     if pattern is not None:
         checks.append(pa.Check.str_matches(pattern))
@@ -49,8 +48,7 @@ def boolean(*, required: bool = False) -> pa.Column:
     return pa.Column(pl.Boolean, nullable=not required, required=False)
 
 
-def decimal(*, required: bool = False, min_value: int | None = None,
-            max_value: int | None = None) -> pa.Column:
+def decimal(*, required: bool = False, min_value: int | None = None, max_value: int | None = None) -> pa.Column:
     checks = []
     if min_value is not None and max_value is not None:
         checks.append(pa.Check.in_range(min_value, max_value))

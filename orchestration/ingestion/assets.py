@@ -7,7 +7,6 @@ in the landing zone, which Dagster does not produce. The landing itself is
 ``ingestion.landing.land``, the same function the tests call.
 """
 
-
 from dataclasses import dataclass
 
 import dagster as dg
@@ -87,7 +86,9 @@ def system_assets(system: str) -> dg.AssetsDefinition:
         report = land(system, settings, runner=run_with_dagster)
         if report.api_batch is not None:
             pulled = report.api_batch
-            context.log.info(f"{system} API: {pulled.mode} batch {pulled.batch_id}, {sum(pulled.rows.values())} records")
+            context.log.info(
+                f"{system} API: {pulled.mode} batch {pulled.batch_id}, {sum(pulled.rows.values())} records"
+            )
         _log_report(context, report)
         for result in results:
             if isinstance(result, dg.MaterializeResult) and result.asset_key.path[-1] == BATCH_LOG:

@@ -1,6 +1,5 @@
 """Per system: every manifest row is accounted for, and no batch was turned away."""
 
-
 import dagster as dg
 import duckdb
 
@@ -29,9 +28,11 @@ def _table_exists(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> b
 def _markdown(header: list[str], rows: list[tuple]) -> str:
     if not rows:
         return "_none_"
+
     def cell(v: object) -> str:
         text = "" if v is None else str(v).replace("|", "\\|").replace("\n", " ")
         return text if len(text) <= 80 else text[:77] + "..."
+
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
@@ -119,7 +120,9 @@ def _system_checks(system: str) -> list[dg.AssetChecksDefinition]:
         asset=key,
         name="manifest_rows_accounted",
         blocking=False,
-        description="Every loaded batch: manifest rows = rows loaded + rows quarantined (and the quarantine table agrees).",
+        description=(
+            "Every loaded batch: manifest rows = rows loaded + rows quarantined (and the quarantine table agrees)."
+        ),
     )
     def _accounting(settings: dg.ResourceParam[Settings]) -> dg.AssetCheckResult:
         with warehouse_connection(settings) as conn:
@@ -139,7 +142,9 @@ def _system_checks(system: str) -> list[dg.AssetChecksDefinition]:
         asset=key,
         name="no_new_columns",
         blocking=False,
-        description="No raw column outside the extract contract (WARN): new source fields load, then wait for the contract.",
+        description=(
+            "No raw column outside the extract contract (WARN): new source fields load, then wait for the contract."
+        ),
     )
     def _new_columns(settings: dg.ResourceParam[Settings]) -> dg.AssetCheckResult:
         with warehouse_connection(settings) as conn:

@@ -23,7 +23,8 @@ def unknown_columns(conn: duckdb.DuckDBPyConnection, system: str) -> list[tuple[
     found = []
     for table, column in conn.execute(
         "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ? "
-        "ORDER BY table_name, ordinal_position", [schema]
+        "ORDER BY table_name, ordinal_position",
+        [schema],
     ).fetchall():
         if table not in declared or column in _DLT_COLUMNS:
             continue
@@ -50,7 +51,10 @@ def new_columns_check(conn: duckdb.DuckDBPyConnection, system: str) -> dg.AssetC
     return dg.AssetCheckResult(
         passed=not found,
         severity=dg.AssetCheckSeverity.WARN,
-        description=(f"{len(found)} column(s) not in the extract contract: "
-                     + ", ".join(f"{t}.{c}" for t, c, _ in found)) if found else "every raw column is in the contract",
+        description=(
+            f"{len(found)} column(s) not in the extract contract: " + ", ".join(f"{t}.{c}" for t, c, _ in found)
+        )
+        if found
+        else "every raw column is in the contract",
         metadata={"new_columns": dg.MetadataValue.md(_markdown(found)), "count": len(found)},
     )

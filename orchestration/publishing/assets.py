@@ -5,7 +5,6 @@ error tests fail the step) and the ledger all succeeded; it also refuses when an
 check of this run failed. The copy itself is q2c.publish.
 """
 
-
 import dagster as dg
 from dagster import DagsterEventType
 
@@ -41,13 +40,16 @@ def warehouse_snapshot(context: dg.AssetExecutionContext, settings: dg.ResourceP
     if failed:
         raise dg.Failure(f"not published: blocking check(s) failed: {', '.join(failed)}")
     snapshot = publish_snapshot(settings.duckdb_path, settings.published_path, settings.duckdb_memory_limit)
-    context.log.info(f"published {snapshot.path} ({snapshot.tables} tables, {snapshot.views} views, "
-                     f"{snapshot.size_bytes / 1e6:.1f} MB) in {snapshot.seconds:.1f} s")
-    return dg.MaterializeResult(metadata={
-        "path": dg.MetadataValue.path(str(snapshot.path)),
-        "tables": snapshot.tables,
-        "views": snapshot.views,
-        "size_bytes": snapshot.size_bytes,
-        "seconds": dg.MetadataValue.float(round(snapshot.seconds, 2)),
-    })
-
+    context.log.info(
+        f"published {snapshot.path} ({snapshot.tables} tables, {snapshot.views} views, "
+        f"{snapshot.size_bytes / 1e6:.1f} MB) in {snapshot.seconds:.1f} s"
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(snapshot.path)),
+            "tables": snapshot.tables,
+            "views": snapshot.views,
+            "size_bytes": snapshot.size_bytes,
+            "seconds": dg.MetadataValue.float(round(snapshot.seconds, 2)),
+        }
+    )

@@ -4,7 +4,6 @@ It writes the Data Docs under ``<Q2C_DOCS_DIR>/gx/`` and the outcomes to
 ``quality.expectation_results``, which the per-mart checks (checks.py) publish.
 """
 
-
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -58,4 +57,3 @@ def mart_expectations(context: dg.AssetExecutionContext, settings: dg.ResourcePa
             "data_docs": dg.MetadataValue.path(str(docs_dir / "index.html")),
         }
     )
-

@@ -5,9 +5,7 @@ currency's mean total far from last night's). That calls for a look, not for sto
 reconciliation; dbt tests already stop a build whose model is inconsistent.
 """
 
-
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import dagster as dg
@@ -97,4 +95,3 @@ def gx_mart_checks(
         by_mart = read_outcomes(conn, context.run.run_id)
     for mart in MART_KEYS:
         yield mart_check_result(mart, by_mart.get(mart, []), settings)
-

@@ -1,6 +1,5 @@
 """The exception ledger as an asset, downstream of ``recon.findings`` (a dbt model)."""
 
-
 import dagster as dg
 
 from orchestration.run_tags import run_as_of
@@ -26,9 +25,7 @@ def exception_ledger(context: dg.AssetExecutionContext, settings: dg.ResourcePar
     as_of = run_as_of(context.run.tags, settings)
     with warehouse_connection(settings) as conn:
         update = apply_findings(conn, as_of, run_id=context.run_id)
-        active = conn.execute(
-            "SELECT count(*) FROM recon.exceptions WHERE status <> 'resolved'"
-        ).fetchall()[0][0]
+        active = conn.execute("SELECT count(*) FROM recon.exceptions WHERE status <> 'resolved'").fetchall()[0][0]
     context.log.info(
         f"ledger as of {as_of}: {update.findings} findings, {update.new} new, "
         f"{update.reopened} reopened, {update.resolved} resolved"
@@ -45,4 +42,3 @@ def exception_ledger(context: dg.AssetExecutionContext, settings: dg.ResourcePar
             "active_exceptions": active,
         }
     )
-

@@ -6,7 +6,6 @@ WARN when it has open ones below that, pass when none. Non-blocking: a finding i
 finance ops, not a reason to stop the run.
 """
 
-
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,4 +77,3 @@ def rule_checks(
     report_path = report_path_for(settings.reports_dir, as_of)
     for review in reviews:
         yield check_result(review, report_path)
-

@@ -1,7 +1,6 @@
 """The morning's reading as assets, so every run writes them, however it was started: the
 reconciliation report (downstream of the ledger) and the dbt docs (downstream of the build)."""
 
-
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
@@ -27,7 +26,9 @@ DBT_DOCS_KEY = dg.AssetKey(["docs", "dbt_docs"])
         "and rule counts and amount at risk, new vs resolved, aging, top exceptions, trend."
     ),
 )
-def reconciliation_report(context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
+def reconciliation_report(
+    context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]
+) -> dg.MaterializeResult:
     as_of = run_as_of(context.run.tags, settings)
     config = load_recon_config(settings.recon_config_path)
     with warehouse_connection(settings) as conn:

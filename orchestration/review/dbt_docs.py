@@ -27,8 +27,7 @@ def generate_dbt_docs(dbt: DbtCliResource, settings: Settings, as_of: date) -> P
     """Write index.html (self-contained), manifest.json and catalog.json to ``<docs_dir>/dbt``."""
     target, out_dir = settings.dbt_target_dir, settings.docs_dir / "dbt"
     with dbt_environment(settings, dbt_build_vars(settings, as_of)):
-        invocation = dbt.cli(["docs", "generate", "--static", "--no-compile"],
-                             target_path=target, raise_on_error=True)
+        invocation = dbt.cli(["docs", "generate", "--static", "--no-compile"], target_path=target, raise_on_error=True)
     invocation.wait()
     out_dir.mkdir(parents=True, exist_ok=True)
     for source, name in PUBLISHED_FILES.items():

@@ -3,7 +3,6 @@ materialised by a single ``dbt build`` (one build beats run + test; dbt tests be
 checks). dbt sources are keyed ``[raw_<system>, <table>]``, the keys of the dlt assets, so
 the graph runs landing -> raw -> staging -> marts -> recon.findings -> ledger."""
 
-
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -18,15 +17,18 @@ from q2c.reconciliation_config import load_recon_config
 from q2c.settings import Settings
 from q2c.warehouse import warehouse_connection
 
-_LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "marts", "reconciliation": "reconciliation"}
+_LAYER_GROUPS = {
+    "staging": "staging",
+    "intermediate": "intermediate",
+    "marts": "marts",
+    "reconciliation": "reconciliation",
+}
 
 
 class Q2cDbtTranslator(DagsterDbtTranslator):
     """Default keys (``[schema, model]``, sources ``[source, table]``); one group per layer."""
 
-    def get_asset_spec(
-        self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
-    ) -> dg.AssetSpec:
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None) -> dg.AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
         props = self.get_resource_props(manifest, unique_id)
         if props["resource_type"] == "source":
@@ -55,7 +57,9 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
             if whole and fingerprint == last_build_fingerprint(conn):
                 # nothing landed and nothing changed: the models already hold this build's result;
                 # yielding nothing skips the downstream steps (ledger, rule checks) as well
-                context.log.info(f"dbt build as of {as_of} skipped: no new load, same vars and project since the last build")
+                context.log.info(
+                    f"dbt build as of {as_of} skipped: no new load, same vars and project since the last build"
+                )
                 return
             forget_build(conn)
         context.log.info(f"dbt build as of {as_of}")

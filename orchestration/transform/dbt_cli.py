@@ -57,8 +57,10 @@ def recon_settings_in_env(settings: Mapping[str, Any]) -> AbstractContextManager
 
 def dbt_environment(settings: Settings, build_vars: Mapping[str, Any]) -> AbstractContextManager[None]:
     """The environment of one dbt call: the run's warehouse and memory cap, and its run settings."""
-    return environment({
-        "Q2C_DUCKDB_PATH": str(settings.duckdb_path),
-        "Q2C_DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit,
-        RECON_SETTINGS_ENV: json.dumps(dict(build_vars), sort_keys=True),
-    })
+    return environment(
+        {
+            "Q2C_DUCKDB_PATH": str(settings.duckdb_path),
+            "Q2C_DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit,
+            RECON_SETTINGS_ENV: json.dumps(dict(build_vars), sort_keys=True),
+        }
+    )

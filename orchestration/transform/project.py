@@ -56,4 +56,3 @@ def dbt_project() -> DbtProject:
         # the guard makes concurrent processes (pytest workers, dagster dev) wait for one parse
         run_with_concurrent_update_guard(project.manifest_path, _parse, project=project)
     return project
-

@@ -21,10 +21,11 @@ Webhook JSON (``digest_to_json``), schema ``q2c.alert_digest/v1``::
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable
+from typing import Any
 
 SCHEMA = "q2c.alert_digest/v1"
 RUN_STATUSES = frozenset({"failed", "errors"})

@@ -7,7 +7,7 @@ never stops the others. Nothing is sent, and ``[]`` returned, when no sink is co
 from __future__ import annotations
 
 import logging
-from typing import Mapping
+from collections.abc import Mapping
 
 from q2c.alerts.digest import AlertDigest
 from q2c.alerts.sink_result import SinkResult
@@ -78,9 +78,7 @@ def webhook_config_from_env(env: Mapping[str, str]) -> WebhookConfig | None:
 def configured_sinks(env: Mapping[str, str]) -> list[str]:
     """Names of the sinks the environment configures (for a run's log / metadata)."""
     return [
-        name
-        for name, var in (("smtp", "Q2C_ALERT_SMTP_HOST"), ("webhook", "Q2C_ALERT_WEBHOOK_URL"))
-        if _get(env, var)
+        name for name, var in (("smtp", "Q2C_ALERT_SMTP_HOST"), ("webhook", "Q2C_ALERT_WEBHOOK_URL")) if _get(env, var)
     ]
 
 

@@ -26,7 +26,7 @@ def _children_by_parent() -> dict[int, list[int]]:
         except OSError:  # the process ended while we looked
             continue
         # the command name (field 2) may hold spaces and parentheses: parse after the last ')'
-        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
         children.setdefault(ppid, []).append(int(entry.name))
     return children
 

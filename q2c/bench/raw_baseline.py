@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from ingestion.catalog import CSV_SYSTEMS
 from q2c.settings import DUCKDB_MEMORY_LIMIT_DEFAULT
 from q2c.warehouse import open_duckdb

@@ -25,7 +25,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-
 from ingestion.catalog import CSV_SYSTEMS, SYSTEMS
 from q2c.bench.held_back import hold_back_newest, landing_batches, manifest_rows, release
 from q2c.bench.memory import MemorySampler
@@ -55,10 +54,14 @@ def bench_settings(work: Path) -> Settings:
     """The benchmark's own folders; everything else (config, memory cap, docs switch) as the
     caller's settings say. The as-of follows the landed batches, night by night."""
     return settings_for(
-        work / "landing", work / "warehouse" / "warehouse.duckdb",
-        ground_truth_dir=work / "ground_truth", reports_dir=work / "reports", docs_dir=work / "docs",
+        work / "landing",
+        work / "warehouse" / "warehouse.duckdb",
+        ground_truth_dir=work / "ground_truth",
+        reports_dir=work / "reports",
+        docs_dir=work / "docs",
         published_path=work / "warehouse" / "published" / "warehouse.duckdb",
-        dagster_home=work / "warehouse" / "dagster_home", as_of=None,
+        dagster_home=work / "warehouse" / "dagster_home",
+        as_of=None,
     )
 
 
@@ -70,9 +73,12 @@ def _environment(settings: Settings) -> Iterator[None]:
 
 
 def _stage(seconds: float, peak: int, rows: int | None = None, **extra) -> dict:
-    figure = {"seconds": round(seconds, 3), "rows": rows,
-              "rows_per_s": round(rows / seconds) if rows and seconds > 0 else None,
-              "peak_rss_mib": round(peak / MIB, 1)}
+    figure = {
+        "seconds": round(seconds, 3),
+        "rows": rows,
+        "rows_per_s": round(rows / seconds) if rows and seconds > 0 else None,
+        "peak_rss_mib": round(peak / MIB, 1),
+    }
     figure.update(extra)
     return figure
 
@@ -104,17 +110,25 @@ class _Bench:
         s = self.scale
         self.echo(f"generate: {s.customers} customers x {s.months} months ({s.time_entries} time entries)")
         started = time.time()
-        cmd = [sys.executable, "-m", "q2c_demo.data", "--out", str(self.settings.landing_dir),
-               "--ground-truth", str(self.settings.ground_truth_dir),
-               "--customers", str(s.customers), "--months", str(s.months)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "q2c_demo.data",
+            "--out",
+            str(self.settings.landing_dir),
+            "--ground-truth",
+            str(self.settings.ground_truth_dir),
+            "--customers",
+            str(s.customers),
+            "--months",
+            str(s.months),
+        ]
         done = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True)
         if done.returncode != 0:
             raise BenchError(f"the demo generator failed:\n{done.stderr[-4000:]}")
         window = Window(started, time.time())
-        rows = sum(manifest_rows(b) for batches in landing_batches(self.settings.landing_dir).values()
-                   for b in batches)
-        time_entries = sum(manifest_rows(b, "time_entries")
-                           for b in landing_batches(self.settings.landing_dir)["psa"])
+        rows = sum(manifest_rows(b) for batches in landing_batches(self.settings.landing_dir).values() for b in batches)
+        time_entries = sum(manifest_rows(b, "time_entries") for b in landing_batches(self.settings.landing_dir)["psa"])
         return _stage(window.seconds, self.peak(window), rows, time_entries=time_entries)
 
     def load_code_location(self) -> dict:
@@ -123,8 +137,7 @@ class _Bench:
         A fresh interpreter pays it in full, as a nightly ``q2c run`` does (in this process
         the modules may already be imported)."""
         started = time.time()
-        cmd = [sys.executable, "-c",
-               "from orchestration.definitions import defs; defs().resolve_job_def('nightly')"]
+        cmd = [sys.executable, "-c", "from orchestration.definitions import defs; defs().resolve_job_def('nightly')"]
         done = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True)
         if done.returncode != 0:
             raise BenchError(f"loading the Dagster definitions failed:\n{done.stderr[-2000:]}")
@@ -151,16 +164,20 @@ class _Bench:
     def _nightly_figures(self, t: RunTimings, whole: Window, rows_landed: dict[str, int]) -> dict:
         stages: dict[str, dict | None] = {}
         land = _span(t.windows(t.land_steps()))
-        stages["land"] = _stage(sum(w.seconds for w in t.windows(t.land_steps())), self.peak(land),
-                                sum(rows_landed.values()))
+        stages["land"] = _stage(
+            sum(w.seconds for w in t.windows(t.land_steps())), self.peak(land), sum(rows_landed.values())
+        )
         checks = t.windows(t.land_check_steps())
         stages["land_checks"] = _stage(sum(w.seconds for w in checks), self.peak(_span(checks)))
         dbt = t.steps.get(DBT_STEP)
         dbt_seconds = dbt.seconds if dbt else 0.0
         # rows modelled only when dbt ran (a night with nothing new skips the build)
-        stages["dbt_build"] = _stage(dbt_seconds - t.reconcile_seconds, self.peak(dbt),
-                                     _raw_rows(self.settings.duckdb_path) if t.dbt_ran else None,
-                                     skipped=not t.dbt_ran)
+        stages["dbt_build"] = _stage(
+            dbt_seconds - t.reconcile_seconds,
+            self.peak(dbt),
+            _raw_rows(self.settings.duckdb_path) if t.dbt_ran else None,
+            skipped=not t.dbt_ran,
+        )
         stages["reconcile"] = _stage(t.reconcile_seconds, self.peak(dbt)) if t.dbt_ran else None
         ledger = t.windows(list(LEDGER_STEPS))
         stages["ledger"] = _stage(sum(w.seconds for w in ledger), self.peak(_span(ledger))) if ledger else None
@@ -174,11 +191,17 @@ class _Bench:
         stages["runner_overhead"] = _stage(whole.seconds - job.seconds, self.peak(whole))
         stages["total"] = _stage(whole.seconds, self.peak(whole), sum(rows_landed.values()))
         land_by_system = {
-            k.removeprefix("land_"): _stage(t.steps[k].seconds, self.peak(t.steps[k]),
-                                            rows_landed.get(k.removeprefix("land_"), 0))
-            for k in t.land_steps()}
-        return {"stages": stages, "other_steps": others, "land_by_system": land_by_system,
-                "steps": {k: round(w.seconds, 3) for k, w in t.steps.items()}}
+            k.removeprefix("land_"): _stage(
+                t.steps[k].seconds, self.peak(t.steps[k]), rows_landed.get(k.removeprefix("land_"), 0)
+            )
+            for k in t.land_steps()
+        }
+        return {
+            "stages": stages,
+            "other_steps": others,
+            "land_by_system": land_by_system,
+            "steps": {k: round(w.seconds, 3) for k, w in t.steps.items()},
+        }
 
     def raw_duckdb(self, batches: dict[str, list[Path]]) -> dict:
         self.echo("raw DuckDB baseline ...")
@@ -249,9 +272,12 @@ def run_benchmark(scale: str, *, work_dir: Path | None = None, keep: bool = Fals
         "customers": chosen.customers,
         "months": chosen.months,
         "started_at": datetime.fromtimestamp(started, UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "load_average_before": [round(x, 2) for x in load_before],
-                    "load_average_after": [round(x, 2) for x in os.getloadavg()]},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        },
         "command": f"uv run q2c bench --scale {scale}",
         # GX and dbt docs run each night unless switched off (Q2C_DOCS=off, as the test suite does)
         "q2c_docs": "on" if get_settings().build_docs else "off",
@@ -267,8 +293,7 @@ def run_benchmark(scale: str, *, work_dir: Path | None = None, keep: bool = Fals
                     **{s: _ratio(land_sys[s]["seconds"], raw[s]["seconds"]) for s in SYSTEMS if s in land_sys},
                     "csv": _ratio(land_groups["csv"]["seconds"], raw_groups["csv"]["seconds"]),
                     "jsonl": _ratio(land_groups["jsonl"]["seconds"], raw_groups["jsonl"]["seconds"]),
-                    "all": _ratio(full["stages"]["land"]["seconds"],
-                                  sum(r["seconds"] for r in raw.values())),
+                    "all": _ratio(full["stages"]["land"]["seconds"], sum(r["seconds"] for r in raw.values())),
                 },
             },
             "incremental": {

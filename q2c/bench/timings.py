@@ -58,8 +58,14 @@ class RunTimings:
         return [k for k in self.steps if any(w in k for w in QUALITY_WORDS)]
 
     def other_steps(self) -> list[str]:
-        known = {*self.land_steps(), *self.land_check_steps(), DBT_STEP, *LEDGER_STEPS,
-                 *self.publish_steps(), *self.quality_steps()}
+        known = {
+            *self.land_steps(),
+            *self.land_check_steps(),
+            DBT_STEP,
+            *LEDGER_STEPS,
+            *self.publish_steps(),
+            *self.quality_steps(),
+        }
         return [k for k in self.steps if k not in known]
 
 

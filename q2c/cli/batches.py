@@ -27,14 +27,14 @@ def list_command(
 
     A loaded batch's changed re-delivery has a row of its own: <batch id>~redelivered-<8 hex>."""
     if system is not None and system not in SYSTEMS:
-        raise typer.BadParameter(f"unknown system {system!r}; expected one of {', '.join(SYSTEMS)}",
-                                 param_hint="--system")
+        raise typer.BadParameter(
+            f"unknown system {system!r}; expected one of {', '.join(SYSTEMS)}", param_hint="--system"
+        )
     from ingestion.landing import BatchAdminError, list_batches
 
     settings = get_settings()
     try:
-        states = list_batches(settings.landing_dir, settings.duckdb_path,
-                              (system,) if system else SYSTEMS)
+        states = list_batches(settings.landing_dir, settings.duckdb_path, (system,) if system else SYSTEMS)
     except BatchAdminError as exc:
         typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
         raise typer.Exit(1) from None
@@ -42,20 +42,32 @@ def list_command(
         typer.echo(f"no batches in {settings.landing_dir} or the warehouse")
         return
     rows = [
-        (s.system, s.batch_id, s.status, s.mode or "", _count(s.rows_manifest), _count(s.rows_loaded),
-         _count(s.rows_quarantined),
-         (s.reason or "") + ("" if s.in_landing_zone else " [folder no longer in the landing zone]"))
+        (
+            s.system,
+            s.batch_id,
+            s.status,
+            s.mode or "",
+            _count(s.rows_manifest),
+            _count(s.rows_loaded),
+            _count(s.rows_quarantined),
+            (s.reason or "") + ("" if s.in_landing_zone else " [folder no longer in the landing zone]"),
+        )
         for s in states
     ]
-    typer.echo(render_table(("system", "batch", "state", "mode", "manifest rows", "loaded", "quarantined", "reason"),
-                      rows))
+    typer.echo(
+        render_table(("system", "batch", "state", "mode", "manifest rows", "loaded", "quarantined", "reason"), rows)
+    )
 
 
 @batches_app.command("skip")
 def skip_command(
-    batch_id: str = typer.Argument(..., help=(
-        "The rejected batch's id, e.g. 2026-11-22T02-00-00Z, or a rejected re-delivery's "
-        "2026-11-22T02-00-00Z~redelivered-<8 hex> (the batch's own id will do when it has only one).")),
+    batch_id: str = typer.Argument(
+        ...,
+        help=(
+            "The rejected batch's id, e.g. 2026-11-22T02-00-00Z, or a rejected re-delivery's "
+            "2026-11-22T02-00-00Z~redelivered-<8 hex> (the batch's own id will do when it has only one)."
+        ),
+    ),
     reason: str = typer.Option(..., "--reason", help="Why it is skipped (kept in the batch_log)."),
     system: str | None = typer.Option(None, "--system", help="Needed when the id is rejected in several systems."),
 ) -> None:
@@ -72,7 +84,9 @@ def skip_command(
         raise typer.Exit(1) from None
     typer.echo(f"{state.system} {state.batch_id}: {state.status} ({state.reason})")
     if state.redelivery_of is not None:
-        typer.echo(f"that re-delivered content is no longer reported; batch {state.redelivery_of} "
-                   "keeps what was first delivered (no later batch was held).")
+        typer.echo(
+            f"that re-delivered content is no longer reported; batch {state.redelivery_of} "
+            "keeps what was first delivered (no later batch was held)."
+        )
     else:
         typer.echo("later batches of this system land on the next run (`q2c run`).")

@@ -10,10 +10,17 @@ from q2c.bench.scales import SCALES
 
 
 def bench(
-    scale: str = typer.Option("S", "--scale", help=f"One of {', '.join(SCALES)} (time entries: "
-                              + ", ".join(f"{s.name} {s.time_entries}" for s in SCALES.values()) + ")."),
+    scale: str = typer.Option(
+        "S",
+        "--scale",
+        help=f"One of {', '.join(SCALES)} (time entries: "
+        + ", ".join(f"{s.name} {s.time_entries}" for s in SCALES.values())
+        + ").",
+    ),
     out: Path | None = typer.Option(None, "--out", help="JSON file to write (default data/bench/<scale>-<time>.json)."),
-    work_dir: Path | None = typer.Option(None, "--work-dir", help="Empty folder to work in (default: a new temp folder)."),
+    work_dir: Path | None = typer.Option(
+        None, "--work-dir", help="Empty folder to work in (default: a new temp folder)."
+    ),
     keep: bool = typer.Option(False, "--keep", help="Keep the working folder (extracts, warehouse) afterwards."),
 ) -> None:
     """Benchmark the nightly run at a scale: stage times, rows/s, peak memory, baselines."""

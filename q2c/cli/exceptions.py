@@ -113,8 +113,15 @@ def show_command(exception_id: str = typer.Argument(..., help="Exception id or i
         render_table(
             ("at", "as of", "event", "from", "to", "by", "reason"),
             [
-                (str(e["occurred_at"])[:19], str(e["as_of"]), e["event_type"], e["status_before"] or "",
-                 e["status_after"], e["actor"], e["reason"] or "")
+                (
+                    str(e["occurred_at"])[:19],
+                    str(e["as_of"]),
+                    e["event_type"],
+                    e["status_before"] or "",
+                    e["status_after"],
+                    e["actor"],
+                    e["reason"] or "",
+                )
                 for e in events
             ],
         )

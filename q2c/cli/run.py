@@ -27,7 +27,10 @@ def _logging_into(stream) -> Iterator[None]:
     """Point console log handlers created before the run (dlt binds one to stderr at import)
     at ``stream`` for the duration of the run."""
     consoles = {id(sys.stdout), id(sys.stderr), id(sys.__stdout__), id(sys.__stderr__)}
-    loggers = [logging.getLogger(), *(v for v in logging.root.manager.loggerDict.values() if isinstance(v, logging.Logger))]
+    loggers = [
+        logging.getLogger(),
+        *(v for v in logging.root.manager.loggerDict.values() if isinstance(v, logging.Logger)),
+    ]
     swapped: list[tuple[logging.StreamHandler, object]] = []
     for logger in loggers:
         for handler in logger.handlers:
@@ -178,8 +181,12 @@ def _demo_package():
         import q2c_demo.api_standin.demo
         import q2c_demo.data
     except ImportError:
-        typer.secho("error: the demo needs the q2c_demo package of a q2c source checkout "
-                    "(it is not part of the installed wheel)", err=True, fg=typer.colors.RED)
+        typer.secho(
+            "error: the demo needs the q2c_demo package of a q2c source checkout "
+            "(it is not part of the installed wheel)",
+            err=True,
+            fg=typer.colors.RED,
+        )
         raise typer.Exit(1) from None
     return q2c_demo
 

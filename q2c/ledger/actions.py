@@ -38,8 +38,7 @@ def resolve_exception_id(conn: duckdb.DuckDBPyConnection, id_or_prefix: str) -> 
     needle = (id_or_prefix or "").strip().lower()
     if len(needle) < MIN_ID_PREFIX:
         raise UnknownExceptionError(
-            f"exception id {id_or_prefix!r} is too short: give the id or at least its first "
-            f"{MIN_ID_PREFIX} characters"
+            f"exception id {id_or_prefix!r} is too short: give the id or at least its first {MIN_ID_PREFIX} characters"
         )
     rows = conn.execute(
         "SELECT exception_id FROM recon.exceptions WHERE starts_with(exception_id, $p) LIMIT 2",

@@ -20,10 +20,7 @@ def exception_id(rule_id: str, subject_type: str, subject_id: str, attribute: st
 def exception_id_sql(alias: str = "") -> str:
     """The DuckDB expression equal to :func:`exception_id` over a findings row."""
     p = f"{alias}." if alias else ""
-    return (
-        f"sha1({p}rule_id || '|' || {p}subject_type || '|' || {p}subject_id"
-        f" || '|' || coalesce({p}attribute, ''))"
-    )
+    return f"sha1({p}rule_id || '|' || {p}subject_type || '|' || {p}subject_id || '|' || coalesce({p}attribute, ''))"
 
 
 def aging_bucket(age_days: int) -> str:

@@ -108,11 +108,7 @@ def review_rules(
     rule id. Only open and acknowledged findings count: a waived one no longer fails.
     """
     ensure_ledger_tables(conn)
-    by_rule = (
-        {rule.rule_id: materiality for rule in RULES}
-        if isinstance(materiality, Materiality)
-        else materiality
-    )
+    by_rule = {rule.rule_id: materiality for rule in RULES} if isinstance(materiality, Materiality) else materiality
     params = {"as_of": as_of}
     stats = {
         row["rule_id"]: row
@@ -173,9 +169,7 @@ def review_rules(
         review.reopened_tonight = reopened.get(rule.rule_id, 0)
         review.top = [r for r in top_rows if r["rule_id"] == rule.rule_id]
         review.materiality = by_rule[rule.rule_id]
-        if review.open > 0 and review.materiality.is_material(
-            review.max_amount_reporting, review.open
-        ):
+        if review.open > 0 and review.materiality.is_material(review.max_amount_reporting, review.open):
             review.severity = "error"
         elif review.open > 0:
             review.severity = "warn"
@@ -209,9 +203,7 @@ def list_exceptions(
 def get_exception(conn: duckdb.DuckDBPyConnection, id_or_prefix: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The exception row and its events, oldest first."""
     exception_id = resolve_exception_id(conn, id_or_prefix)
-    row = _fetch_dicts(
-        conn, "SELECT * FROM recon.exceptions WHERE exception_id = $id", {"id": exception_id}
-    )[0]
+    row = _fetch_dicts(conn, "SELECT * FROM recon.exceptions WHERE exception_id = $id", {"id": exception_id})[0]
     events = _fetch_dicts(
         conn,
         "SELECT * FROM recon.exception_events WHERE exception_id = $id ORDER BY occurred_at, as_of, event_type",

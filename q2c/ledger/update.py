@@ -223,9 +223,7 @@ def apply_findings(
         _stage_findings(conn, findings_table)
         total = _validate_findings(conn, as_of)
         _stage_changes(conn, as_of)
-        counts = dict(
-            conn.execute(f"SELECT change, count(*) FROM {_CHANGES} GROUP BY change").fetchall()
-        )
+        counts = dict(conn.execute(f"SELECT change, count(*) FROM {_CHANGES} GROUP BY change").fetchall())
         _write_events(conn, params)
         _insert_new(conn, params)
         _update_sighted(conn, params)

@@ -60,8 +60,18 @@ def write_outcomes(
     for o in outcomes:
         position = positions[o.mart] = positions.get(o.mart, -1) + 1
         rows.append(
-            (run_id, evaluated_at, o.mart, position, o.expectation_type, o.column, o.success,
-             o.observed_value, o.details, o.docs_url)
+            (
+                run_id,
+                evaluated_at,
+                o.mart,
+                position,
+                o.expectation_type,
+                o.column,
+                o.success,
+                o.observed_value,
+                o.details,
+                o.docs_url,
+            )
         )
     conn.execute("BEGIN")
     try:

@@ -6,9 +6,9 @@ is one line here and the tests read the same vocabulary.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 from q2c.quality.iso_currencies import ISO_4217_CODES
 
@@ -122,9 +122,7 @@ MART_CHECKS: Mapping[str, MartChecks] = MappingProxyType(
                 },
                 unique=("billing_invoice_id",),
                 value_sets={"status": BILLING_INVOICE_STATUSES, "currency_code": ISO_4217_CODES},
-                ranges=_money_not_negative(
-                    "subtotal", "tax", "total", "amount_due", "amount_paid", "amount_remaining"
-                ),
+                ranges=_money_not_negative("subtotal", "tax", "total", "amount_due", "amount_paid", "amount_remaining"),
                 mean_per_currency=("total", "currency_code"),
             ),
             MartChecks(

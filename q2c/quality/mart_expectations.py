@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import duckdb
 
 from q2c.quality.baselines import BASELINES_FILE, Baselines, load_baselines, save_baselines
 from q2c.quality.iso_currencies import HIGH_NOMINAL_CURRENCIES
@@ -73,7 +71,7 @@ def run_mart_expectations(
         row_counts=dict(previous.row_counts),
         means_per_currency={k: dict(v) for k, v in previous.means_per_currency.items()},
     )
-    run_id = RunIdentifier(run_name=run_name or "q2c-marts", run_time=datetime.now(timezone.utc))
+    run_id = RunIdentifier(run_name=run_name or "q2c-marts", run_time=datetime.now(UTC))
 
     outcomes: list[ExpectationOutcome] = []
     validated: list[tuple[str, Any, Any]] = []
@@ -114,7 +112,7 @@ def _select(marts: Iterable[str] | None) -> list[MartChecks]:
 
 def _read_marts(
     duckdb_path: Path, selected: list[MartChecks], memory_limit: str
-) -> Iterator[tuple[MartChecks, "pd.DataFrame | None"]]:
+) -> Iterator[tuple[MartChecks, pd.DataFrame | None]]:
     """Each mart's checked columns as pandas, one mart at a time; None for a mart that does
     not exist.
 
@@ -166,7 +164,7 @@ def _open_context(gx: Any, project_dir: Path, docs_dir: Path) -> Any:
 def _expectations_for(
     gx: Any,
     checks: MartChecks,
-    frame: "pd.DataFrame",
+    frame: pd.DataFrame,
     previous_row_counts: dict[str, int] | None,
     previous: Baselines,
     row_count_tolerance: float,
@@ -224,7 +222,7 @@ def _expectations_for(
 
 
 def _validate(
-    gx: Any, context: Any, mart: str, frame: "pd.DataFrame", expectations: list[Any], run_id: Any
+    gx: Any, context: Any, mart: str, frame: pd.DataFrame, expectations: list[Any], run_id: Any
 ) -> tuple[Any, Any]:
     """Run the mart's suite; the result lands in the project's validation store for Data Docs."""
     datasource = _get_or_add(
@@ -375,7 +373,7 @@ def _is_nan(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _means_per_currency(frame: "pd.DataFrame", amount: str, currency: str) -> dict[str, float]:
+def _means_per_currency(frame: pd.DataFrame, amount: str, currency: str) -> dict[str, float]:
     if amount not in frame.columns or currency not in frame.columns:
         return {}
     means = frame.dropna(subset=[currency]).groupby(currency)[amount].mean()

@@ -61,9 +61,7 @@ def _table(header: list[tuple[str, bool]], rows: list[list[str]]) -> str:
     head = "".join(f'<th class="n">{_e(h)}</th>' if num else f"<th>{_e(h)}</th>" for h, num in header)
     body = []
     for row in rows:
-        cells = "".join(
-            f'<td class="n">{c}</td>' if header[i][1] else f"<td>{c}</td>" for i, c in enumerate(row)
-        )
+        cells = "".join(f'<td class="n">{c}</td>' if header[i][1] else f"<td>{c}</td>" for i, c in enumerate(row))
         body.append(f"<tr>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
@@ -106,11 +104,23 @@ def render_report_html(data: ReportData, *, generated_at: datetime | None = None
         render_trend_svg(data.trend, currency),
         "<h2>By family</h2>",
         _table(
-            [("family", False), ("rules failing", True), ("open", True), ("new", True), ("resolved", True),
-             (f"amount at risk ({currency})", True)],
             [
-                [_e(f.family), _e(f.rules_failing), _e(f.open), _e(f.new_tonight), _e(f.resolved_tonight),
-                 _e(_money(f.amount_at_risk_reporting))]
+                ("family", False),
+                ("rules failing", True),
+                ("open", True),
+                ("new", True),
+                ("resolved", True),
+                (f"amount at risk ({currency})", True),
+            ],
+            [
+                [
+                    _e(f.family),
+                    _e(f.rules_failing),
+                    _e(f.open),
+                    _e(f.new_tonight),
+                    _e(f.resolved_tonight),
+                    _e(_money(f.amount_at_risk_reporting)),
+                ]
                 for f in data.families
             ],
         ),
@@ -118,13 +128,28 @@ def render_report_html(data: ReportData, *, generated_at: datetime | None = None
         '<p class="muted">Open counts open and acknowledged exceptions; waived ones are listed apart and do '
         "not count toward the check. New and resolved compare tonight with the previous run.</p>",
         _table(
-            [("rule", False), ("title", False), ("check", False), ("open", True), ("new", True),
-             ("reopened", True), ("resolved", True), ("waived", True), (f"amount at risk ({currency})", True),
-             ("materiality", False)],
+            [
+                ("rule", False),
+                ("title", False),
+                ("check", False),
+                ("open", True),
+                ("new", True),
+                ("reopened", True),
+                ("resolved", True),
+                ("waived", True),
+                (f"amount at risk ({currency})", True),
+                ("materiality", False),
+            ],
             [
                 [
-                    _e(r.rule_id), _e(r.title), _severity(r.severity), _e(r.open), _e(r.new_tonight),
-                    _e(r.reopened_tonight), _e(r.resolved_tonight), _e(r.waived),
+                    _e(r.rule_id),
+                    _e(r.title),
+                    _severity(r.severity),
+                    _e(r.open),
+                    _e(r.new_tonight),
+                    _e(r.reopened_tonight),
+                    _e(r.resolved_tonight),
+                    _e(r.waived),
                     _e(_money(r.amount_at_risk_reporting)) if r.max_amount_reporting is not None else "-",
                     _e(_materiality(r)),
                 ]
@@ -139,17 +164,32 @@ def render_report_html(data: ReportData, *, generated_at: datetime | None = None
         "</div></div>",
         f"<h2>Top {len(data.top_exceptions)} open exceptions by amount at risk</h2>",
         _table(
-            [("rule", False), ("status", False), ("subject", False), ("keys in every system", False),
-             ("expected", False), ("actual", False), ("amount", True), (f"{currency}", True), ("owner", False),
-             ("age (days)", True), ("explanation", False)],
+            [
+                ("rule", False),
+                ("status", False),
+                ("subject", False),
+                ("keys in every system", False),
+                ("expected", False),
+                ("actual", False),
+                ("amount", True),
+                (f"{currency}", True),
+                ("owner", False),
+                ("age (days)", True),
+                ("explanation", False),
+            ],
             [
                 [
-                    _e(x["rule_id"]), _e(x["status"]),
+                    _e(x["rule_id"]),
+                    _e(x["status"]),
                     f'{_e(x["subject_type"])} <span class="keys">{_e(x["subject_id"])}</span>'
-                    + (f' ({_e(x["attribute"])})' if x.get("attribute") else ""),
-                    f'<span class="keys">{_keys(x)}</span>', _e(x["expected"]), _e(x["actual"]),
-                    _e(f'{_money(x["amount_at_risk"])} {x["currency_code"] or ""}'.strip()),
-                    _e(_money(x["amount_at_risk_reporting"])), _e(x["owner"]), _e(x["age_days"]),
+                    + (f" ({_e(x['attribute'])})" if x.get("attribute") else ""),
+                    f'<span class="keys">{_keys(x)}</span>',
+                    _e(x["expected"]),
+                    _e(x["actual"]),
+                    _e(f"{_money(x['amount_at_risk'])} {x['currency_code'] or ''}".strip()),
+                    _e(_money(x["amount_at_risk_reporting"])),
+                    _e(x["owner"]),
+                    _e(x["age_days"]),
                     _e(x["explanation"]),
                 ]
                 for x in data.top_exceptions

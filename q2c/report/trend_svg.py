@@ -59,8 +59,7 @@ def render_trend_svg(points: Sequence[TrendPoint], reporting_currency: str) -> s
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="trend" width="{WIDTH}" height="{HEIGHT}" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="trend-title">',
-        f'<title id="trend-title">Active exceptions and amount at risk ({currency}), '
-        f"last {len(points)} nights</title>",
+        f'<title id="trend-title">Active exceptions and amount at risk ({currency}), last {len(points)} nights</title>',
     ]
     for i in range(5):  # grid and both axes' labels
         fraction = Decimal(i) / 4

@@ -11,7 +11,6 @@ import re
 
 from q2c_demo.api_standin.exchange import BadRequest, Exchange, Reply
 
-
 OBJECTS = ("customers", "invoices", "credit_notes", "charges")
 MAX_LIMIT = 100
 _PATH = re.compile(r"^/v1/(\w+)(?:/([\w-]+))?/?$")
@@ -19,8 +18,11 @@ _RANGE = {"gte": lambda a, b: a >= b, "gt": lambda a, b: a > b, "lte": lambda a,
 
 
 def unauthorized(why: str) -> object:
-    message = ("Expired API Key provided." if why == "expired"
-               else "Invalid API Key provided. You did not provide a valid API key.")
+    message = (
+        "Expired API Key provided."
+        if why == "expired"
+        else "Invalid API Key provided. You did not provide a valid API key."
+    )
     return {"error": {"type": "invalid_request_error", "message": message}}
 
 
@@ -48,10 +50,9 @@ def _list(exchange: Exchange, items: list[dict], url: str) -> Reply:
         ids = [o["id"] for o in items]
         if after not in ids:
             return _error(400, f"No such object: '{after}'", "resource_missing")
-        items = items[ids.index(after) + 1:]
+        items = items[ids.index(after) + 1 :]
     page = items[:limit]
-    return Reply(200, {"object": "list", "data": page, "has_more": len(items) > limit, "url": url},
-                 records=len(page))
+    return Reply(200, {"object": "list", "data": page, "has_more": len(items) > limit, "url": url}, records=len(page))
 
 
 def handle(exchange: Exchange) -> Reply:

@@ -15,7 +15,6 @@ from decimal import Decimal, InvalidOperation
 from ingestion.catalog import objects
 from q2c_demo.api_standin.exchange import BadRequest, Exchange, Reply
 
-
 _SPECS = {s.object: s for s in objects("crm")}
 BOOLEAN_FIELDS = {"IsDeleted", "IsClosed", "IsWon", "IsActive"}
 NUMBER_FIELDS = {"Amount", "Not_To_Exceed__c", "Quantity", "UnitPrice", "ListPrice", "Discount", "TotalPrice"}
@@ -26,9 +25,16 @@ _PATH = re.compile(r"^/services/data/v\d+\.\d+/(query|queryAll)(?:/([0-9a-f]+)-(
 _SOQL = re.compile(
     r"^\s*SELECT\s+(?P<fields>.+?)\s+FROM\s+(?P<object>\w+)"
     r"(?:\s+WHERE\s+(?P<field>\w+)\s*(?P<op>>=|<=|>|<|=)\s*(?P<value>\S+))?"
-    r"(?:\s+ORDER\s+BY\s+(?P<order>\w+)(?:\s+ASC)?)?\s*$", re.IGNORECASE | re.DOTALL)
-_OPS = {">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, "<": lambda a, b: a < b,
-        "=": lambda a, b: a == b}
+    r"(?:\s+ORDER\s+BY\s+(?P<order>\w+)(?:\s+ASC)?)?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_OPS = {
+    ">=": lambda a, b: a >= b,
+    ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b,
+    "<": lambda a, b: a < b,
+    "=": lambda a, b: a == b,
+}
 
 
 def unauthorized(why: str) -> object:
@@ -86,15 +92,20 @@ def _run_query(exchange: Exchange, soql: str, include_deleted: bool) -> list[dic
         records = [r for r in records if r.get(match["field"]) and test(_datetime(r[match["field"]]), bound)]
     if match["order"]:
         records.sort(key=lambda r: r.get(match["order"]) or "")
-    return [{"attributes": {"type": spec.object, "url": f"/services/data/v60.0/sobjects/{spec.object}/{r['Id']}"},
-             **{f: rest_value(f, r.get(f)) for f in fields}} for r in records]
+    return [
+        {
+            "attributes": {"type": spec.object, "url": f"/services/data/v60.0/sobjects/{spec.object}/{r['Id']}"},
+            **{f: rest_value(f, r.get(f)) for f in fields},
+        }
+        for r in records
+    ]
 
 
 def _page(exchange: Exchange, version_path: str, locator: str, offset: int) -> Reply:
     results, batch = exchange.state["locators"].get(locator, (None, 0))
     if results is None:
         return _error("INVALID_QUERY_LOCATOR", "invalid query locator")
-    page = results[offset:offset + batch]
+    page = results[offset : offset + batch]
     end = offset + len(page)
     body: dict[str, object] = {"totalSize": len(results), "done": end >= len(results), "records": page}
     if end < len(results):

@@ -24,7 +24,6 @@ from ingestion.api import jsontext
 from ingestion.catalog import SYSTEMS, ObjectSpec, objects
 from ingestion.landing.manifest import MANIFEST, discover_batches
 
-
 EPOCH = datetime(1970, 1, 1)
 STRIPE_TYPES = {"customers": "customer", "invoices": "invoice", "credit_notes": "credit_note", "charges": "charge"}
 
@@ -51,7 +50,8 @@ class StandinDataset:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.tables: dict[tuple[str, str], dict[str, Record]] = {
-            (system, spec.object): {} for system in SYSTEMS for spec in objects(system)}
+            (system, spec.object): {} for system in SYSTEMS for spec in objects(system)
+        }
         self.events: list[dict] = []  # Stripe events, oldest first
         self.as_of: datetime | None = None
         self._clock_started = time.monotonic()
@@ -87,8 +87,11 @@ class StandinDataset:
             for entry in manifest["files"]:
                 spec = specs[entry["object"]]
                 text = (batch_dir / entry["name"]).read_text(encoding="utf-8")
-                rows = (list(csv.DictReader(io.StringIO(text))) if spec.is_csv
-                        else [jsontext.loads(line) for line in text.splitlines() if line.strip()])
+                rows = (
+                    list(csv.DictReader(io.StringIO(text)))
+                    if spec.is_csv
+                    else [jsontext.loads(line) for line in text.splitlines() if line.strip()]
+                )
                 table = self.tables[(system, spec.object)]
                 for data in rows:
                     key = _key(spec, data)
@@ -108,9 +111,15 @@ class StandinDataset:
         kind = STRIPE_TYPES[name]
         if kind == "customer" and data.get("deleted"):
             verb = "deleted"
-        self.events.append({"id": f"evt_{len(self.events) + 1:024d}", "object": "event",
-                            "type": f"{kind}.{verb}", "created": int((when - EPOCH).total_seconds()),
-                            "data": {"object": data}})
+        self.events.append(
+            {
+                "id": f"evt_{len(self.events) + 1:024d}",
+                "object": "event",
+                "type": f"{kind}.{verb}",
+                "created": int((when - EPOCH).total_seconds()),
+                "data": {"object": data},
+            }
+        )
 
     # -- reading -------------------------------------------------------------------------
     def now(self) -> datetime:

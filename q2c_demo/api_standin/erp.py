@@ -20,25 +20,31 @@ from ingestion.catalog import objects
 from q2c_demo.api_standin.dataset import Record
 from q2c_demo.api_standin.exchange import BadRequest, Exchange, Reply
 
-
 _SPECS = {s.table: s for s in objects("erp")}
 MAX_LIMIT = 1000
 PATH = "/services/rest/query/v1/suiteql"
 _QUERY = re.compile(
     r"^\s*SELECT\s+(?P<columns>.+?)\s+FROM\s+(?P<table>\w+)"
     r"(?:\s+WHERE\s+(?P<column>\w+)\s*>=\s*TO_TIMESTAMP\(\s*'(?P<ts>[^']+)'\s*,\s*'YYYY-MM-DD HH24:MI:SS'\s*\))?"
-    r"(?:\s+ORDER\s+BY\s+(?P<order>[\w\s,]+?))?\s*$", re.IGNORECASE | re.DOTALL)
+    r"(?:\s+ORDER\s+BY\s+(?P<order>[\w\s,]+?))?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
 _NS_DATETIME = "%m/%d/%Y %I:%M %p"
 
 
 def unauthorized(why: str) -> object:
-    return {"type": "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.2", "title": "Unauthorized",
-            "status": 401, "o:errorDetails": [{"detail": "Invalid login attempt.", "o:errorCode": "INVALID_LOGIN"}]}
+    return {
+        "type": "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.2",
+        "title": "Unauthorized",
+        "status": 401,
+        "o:errorDetails": [{"detail": "Invalid login attempt.", "o:errorCode": "INVALID_LOGIN"}],
+    }
 
 
 def _error(status: int, detail: str, code: str = "INVALID_PARAMETER") -> Reply:
-    return Reply(status, {"title": "Bad Request", "status": status,
-                          "o:errorDetails": [{"detail": detail, "o:errorCode": code}]})
+    return Reply(
+        status, {"title": "Bad Request", "status": status, "o:errorDetails": [{"detail": detail, "o:errorCode": code}]}
+    )
 
 
 def ns_datetime(ts: datetime) -> str:
@@ -70,8 +76,7 @@ def _select(exchange: Exchange, query: str) -> list[dict]:
         known.add("linelastmodifieddate")
     columns = [c.strip().lower() for c in match["columns"].split(",")]
     order = [c.strip().lower() for c in (match["order"] or "").split(",") if c.strip()]
-    unknown = [c for c in [*columns, *order, *([match["column"].lower()] if match["column"] else [])]
-               if c not in known]
+    unknown = [c for c in [*columns, *order, *([match["column"].lower()] if match["column"] else [])] if c not in known]
     if unknown:
         raise BadRequest(f"Field '{unknown[0]}' for record '{spec.table}' was not found.")
     rows = [_row(r) for r in exchange.dataset.records("erp", spec.object)]
@@ -102,11 +107,25 @@ def handle(exchange: Exchange) -> Reply:
         rows = _select(exchange, query)
     except (BadRequest, ValueError) as exc:
         return _error(400, str(exc))
-    items = rows[offset:offset + limit]
+    items = rows[offset : offset + limit]
     has_more = offset + len(items) < len(rows)
     links = [{"rel": "self", "href": f"{exchange.base_url}{PATH}?{urlencode({'limit': limit, 'offset': offset})}"}]
     if has_more:
-        links.append({"rel": "next",
-                      "href": f"{exchange.base_url}{PATH}?{urlencode({'limit': limit, 'offset': offset + limit})}"})
-    return Reply(200, {"links": links, "count": len(items), "hasMore": has_more, "items": items,
-                       "offset": offset, "totalResults": len(rows)}, records=len(items))
+        links.append(
+            {
+                "rel": "next",
+                "href": f"{exchange.base_url}{PATH}?{urlencode({'limit': limit, 'offset': offset + limit})}",
+            }
+        )
+    return Reply(
+        200,
+        {
+            "links": links,
+            "count": len(items),
+            "hasMore": has_more,
+            "items": items,
+            "offset": offset,
+            "totalResults": len(rows),
+        },
+        records=len(items),
+    )

@@ -12,15 +12,16 @@ from urllib.parse import urlencode
 from ingestion.catalog import objects
 from q2c_demo.api_standin.exchange import BadRequest, Exchange, Reply
 
-
 _OBJECTS = {s.object for s in objects("psa")}
 MAX_PER_PAGE = 2000
 _PATH = re.compile(r"^/v2/(\w+)/?$")
 
 
 def unauthorized(why: str) -> object:
-    return {"error": "invalid_token", "error_description":
-            "The access token provided is expired, revoked, malformed or invalid for other reasons."}
+    return {
+        "error": "invalid_token",
+        "error_description": "The access token provided is expired, revoked, malformed or invalid for other reasons.",
+    }
 
 
 def _instant(text: str) -> datetime:
@@ -43,16 +44,28 @@ def handle(exchange: Exchange) -> Reply:
     if bound is not None:
         records = [r for r in records if _instant(r["updated_at"]) >= bound]
     total_pages = max(1, -(-len(records) // per_page))
-    chunk = records[(page - 1) * per_page: page * per_page]
+    chunk = records[(page - 1) * per_page : page * per_page]
 
     def link(n: int) -> str:
         params = {"page": n, "per_page": per_page, **({"updated_since": since} if since else {})}
         return f"{exchange.base_url}/v2/{name}?{urlencode(params)}"
 
-    return Reply(200, {
-        name: chunk, "per_page": per_page, "total_pages": total_pages, "total_entries": len(records),
-        "next_page": page + 1 if page < total_pages else None, "previous_page": page - 1 if page > 1 else None,
-        "page": page,
-        "links": {"first": link(1), "next": link(page + 1) if page < total_pages else None,
-                  "previous": link(page - 1) if page > 1 else None, "last": link(total_pages)},
-    }, records=len(chunk))
+    return Reply(
+        200,
+        {
+            name: chunk,
+            "per_page": per_page,
+            "total_pages": total_pages,
+            "total_entries": len(records),
+            "next_page": page + 1 if page < total_pages else None,
+            "previous_page": page - 1 if page > 1 else None,
+            "page": page,
+            "links": {
+                "first": link(1),
+                "next": link(page + 1) if page < total_pages else None,
+                "previous": link(page - 1) if page > 1 else None,
+                "last": link(total_pages),
+            },
+        },
+        records=len(chunk),
+    )

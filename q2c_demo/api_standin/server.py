@@ -13,7 +13,7 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timezone
+from datetime import UTC
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -24,12 +24,18 @@ from q2c_demo.api_standin import billing, crm, erp, psa
 from q2c_demo.api_standin.dataset import StandinDataset
 from q2c_demo.api_standin.exchange import Exchange, Reply
 
-
 HANDLERS: dict[str, Callable[[Exchange], Reply]] = {
-    "crm": crm.handle, "psa": psa.handle, "erp": erp.handle, "billing": billing.handle}
+    "crm": crm.handle,
+    "psa": psa.handle,
+    "erp": erp.handle,
+    "billing": billing.handle,
+}
 UNAUTHORIZED: dict[str, Callable[[str], object]] = {
-    "crm": crm.unauthorized, "psa": psa.unauthorized, "erp": erp.unauthorized,
-    "billing": billing.unauthorized}
+    "crm": crm.unauthorized,
+    "psa": psa.unauthorized,
+    "erp": erp.unauthorized,
+    "billing": billing.unauthorized,
+}
 
 
 @dataclass
@@ -98,15 +104,21 @@ class _Handler(BaseHTTPRequestHandler):
             owner.log(LoggedRequest(system.name, method, parts.path, 0, 0))
             self.close_connection = True
             return
-        if fault is None:
-            if faults.expired_token or not self._authorised(system):
-                fault = Reply(401, UNAUTHORIZED[system.name]("expired" if faults.expired_token else "invalid"))
+        if fault is None and (faults.expired_token or not self._authorised(system)):
+            fault = Reply(401, UNAUTHORIZED[system.name]("expired" if faults.expired_token else "invalid"))
         if fault is not None:
             reply = fault
         else:
-            exchange = Exchange(method=method, path=parts.path, query=parse_qs(parts.query, keep_blank_values=True),
-                                headers=self.headers, body=body, base_url=owner.base_url(system.name),
-                                dataset=owner.dataset, state=system.state)
+            exchange = Exchange(
+                method=method,
+                path=parts.path,
+                query=parse_qs(parts.query, keep_blank_values=True),
+                headers=self.headers,
+                body=body,
+                base_url=owner.base_url(system.name),
+                dataset=owner.dataset,
+                state=system.state,
+            )
             try:
                 reply = HANDLERS[system.name](exchange)
             except Exception as exc:  # noqa: BLE001 - a stand-in bug must surface as a 500, not a hang
@@ -124,7 +136,7 @@ class _Handler(BaseHTTPRequestHandler):
     def date_time_string(self, timestamp: float | None = None) -> str:
         """``Date`` of every response: the stand-in systems' clock, not the machine's."""
         owner: StandinServers = self.server.owner  # type: ignore[attr-defined]
-        return format_datetime(owner.dataset.now().replace(tzinfo=timezone.utc), usegmt=True)
+        return format_datetime(owner.dataset.now().replace(tzinfo=UTC), usegmt=True)
 
     def _authorised(self, system: _System) -> bool:
         if self.headers.get("Authorization") != f"Bearer {system.token}":
@@ -136,14 +148,19 @@ class StandinServers:
     """Start with ``with StandinServers(dataset) as servers:``; :meth:`env` gives the
     variables that point q2c's API mode at them."""
 
-    def __init__(self, dataset: StandinDataset, *, tokens: dict[str, str] | None = None,
-                 psa_account_id: str = "1234567"):
+    def __init__(
+        self, dataset: StandinDataset, *, tokens: dict[str, str] | None = None, psa_account_id: str = "1234567"
+    ):
         self.dataset = dataset
         self.lock = threading.Lock()
         self.requests: list[LoggedRequest] = []
         tokens = tokens or {}
-        self.systems = {s: _System(s, tokens.get(s) or f"standin-{s}-{secrets.token_urlsafe(16)}",
-                                   psa_account_id if s == "psa" else None) for s in SYSTEMS}
+        self.systems = {
+            s: _System(
+                s, tokens.get(s) or f"standin-{s}-{secrets.token_urlsafe(16)}", psa_account_id if s == "psa" else None
+            )
+            for s in SYSTEMS
+        }
         self._servers: dict[str, ThreadingHTTPServer] = {}
         self._threads: list[threading.Thread] = []
 

@@ -54,13 +54,14 @@ class World:
             return conn.execute(sql).fetchall()
 
     def findings(self) -> set[tuple[str, str, str, str]]:
-        return {(r, t, s, a or "") for r, t, s, a in self.query(
-            "select rule_id, subject_type, subject_id, attribute from recon.findings")}
+        return {
+            (r, t, s, a or "")
+            for r, t, s, a in self.query("select rule_id, subject_type, subject_id, attribute from recon.findings")
+        }
 
     def expected_findings(self) -> set[tuple[str, str, str, str]]:
         with open(self.ground_truth / "ground_truth.csv", newline="") as f:
-            return {(r["rule_id"], r["subject_type"], r["subject_id"], r["attribute"] or "")
-                    for r in csv.DictReader(f)}
+            return {(r["rule_id"], r["subject_type"], r["subject_id"], r["attribute"] or "") for r in csv.DictReader(f)}
 
     def near_misses(self) -> list[dict[str, str]]:
         with open(self.ground_truth / "near_misses.csv", newline="") as f:

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from q2c_demo.data import generate
 from q2c.rule_catalogue import RULES
+from q2c_demo.data import generate
+from tests.accuracy.nightly_world import World
 
 RULE_IDS = [rule.rule_id for rule in RULES]
 
-from tests.accuracy.nightly_world import World
-
 SHAPES = {
-    "seed42-small": dict(seed=42, customers=60, months=6),
-    "seed7-larger": dict(seed=7, customers=150, months=12),
+    "seed42-small": {"seed": 42, "customers": 60, "months": 6},
+    "seed7-larger": {"seed": 7, "customers": 150, "months": 12},
 }
 
 
@@ -51,13 +50,18 @@ def test_findings_equal_ground_truth(world, rule_id):
 
 def test_near_misses_are_not_flagged(world):
     flagged = {(r, s) for r, _t, s, _a in world.findings()}
-    hits = [m for m in world.near_misses() if (m["rule_id"], m["subject_id"]) in flagged
-            and (m["rule_id"], m["subject_type"], m["subject_id"], "") not in world.expected_findings()]
+    hits = [
+        m
+        for m in world.near_misses()
+        if (m["rule_id"], m["subject_id"]) in flagged
+        and (m["rule_id"], m["subject_type"], m["subject_id"], "") not in world.expected_findings()
+    ]
     assert world.near_misses(), "the generator wrote no near-misses"
     assert not hits, f"near-misses flagged: {hits[:10]}"
 
 
 def test_ledger_holds_one_open_exception_per_finding(world):
     [(open_count,)] = world.query(
-        "select count(*) from recon.exceptions where status in ('open', 'acknowledged', 'waived')")
+        "select count(*) from recon.exceptions where status in ('open', 'acknowledged', 'waived')"
+    )
     assert open_count == len(world.findings())

@@ -8,18 +8,26 @@ import shutil
 import pytest
 
 from q2c_demo.data import generate
-
 from tests.accuracy.nightly_world import World
 
 
 def _marts(world: World) -> dict[str, list[tuple]]:
-    tables = [t for (t,) in world.query(
-        "select table_name from information_schema.tables where table_schema = 'marts' order by 1")]
+    tables = [
+        t
+        for (t,) in world.query(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+        )
+    ]
     out = {}
     for table in tables:
-        cols = [c for (c,) in world.query(
-            "select column_name from information_schema.columns where table_schema = 'marts' "
-            f"and table_name = '{table}' order by ordinal_position") if not c.startswith("_")]
+        cols = [
+            c
+            for (c,) in world.query(
+                "select column_name from information_schema.columns where table_schema = 'marts' "
+                f"and table_name = '{table}' order by ordinal_position"
+            )
+            if not c.startswith("_")
+        ]
         col_sql = ", ".join(f'"{c}"' for c in cols)
         out[table] = world.query(f'select {col_sql} from marts."{table}" order by all')
     return out

@@ -117,7 +117,12 @@ def test_digest_reaches_both_sinks(digest, smtp_server, webhook_server):
         "dagster_run_id": "run-abc-123",
         "report": "/srv/q2c/data/reports/2026-11-22.html",
         "failed_rules": [
-            {"rule_id": "INV-04", "open_count": 3, "amount_at_risk_reporting": "12345.6700", "reporting_currency": "USD"},
+            {
+                "rule_id": "INV-04",
+                "open_count": 3,
+                "amount_at_risk_reporting": "12345.6700",
+                "reporting_currency": "USD",
+            },
             {"rule_id": "UNB-01", "open_count": 41, "amount_at_risk_reporting": "8000.10", "reporting_currency": "USD"},
         ],
         "total_at_risk_reporting": {"USD": "20345.7700"},
@@ -168,7 +173,11 @@ def test_starttls_requested_but_not_offered_is_a_clear_failure(digest, smtp_serv
 
 
 def test_partly_configured_smtp_is_reported_and_webhook_still_sent(digest, webhook_server):
-    env = {"Q2C_ALERT_SMTP_HOST": "127.0.0.1", "Q2C_ALERT_EMAIL_FROM": "q2c@example.com", **_webhook_env(webhook_server)}
+    env = {
+        "Q2C_ALERT_SMTP_HOST": "127.0.0.1",
+        "Q2C_ALERT_EMAIL_FROM": "q2c@example.com",
+        **_webhook_env(webhook_server),
+    }
     results = {r.sink: r for r in send_digest(digest, env=env)}
     assert results["smtp"].error == "Q2C_ALERT_SMTP_HOST is set but Q2C_ALERT_EMAIL_TO names no recipient"
     assert results["webhook"].success

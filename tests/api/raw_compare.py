@@ -19,9 +19,14 @@ def is_volatile(column: str) -> bool:
 
 def table_rows(path: Path, schema: str, table: str) -> tuple[list[str], list[tuple]]:
     with duckdb.connect(str(path), read_only=True) as con:
-        columns = [r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
-            "ORDER BY ordinal_position", [schema, table]).fetchall()]
+        columns = [
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
+                "ORDER BY ordinal_position",
+                [schema, table],
+            ).fetchall()
+        ]
         keep = [c for c in columns if not is_volatile(c)]
         select = ", ".join(f'"{c}"' for c in keep)
         rows = con.execute(f'SELECT {select} FROM "{schema}"."{table}"').fetchall()
@@ -30,9 +35,13 @@ def table_rows(path: Path, schema: str, table: str) -> tuple[list[str], list[tup
 
 def column_types(path: Path, schema: str, table: str) -> dict[str, str]:
     with duckdb.connect(str(path), read_only=True) as con:
-        return dict(con.execute(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
-            [schema, table]).fetchall())
+        return dict(
+            con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = ? AND table_name = ?",
+                [schema, table],
+            ).fetchall()
+        )
 
 
 def raw_differences(a: Path, b: Path, systems=SYSTEMS) -> list[str]:
@@ -49,13 +58,19 @@ def raw_differences(a: Path, b: Path, systems=SYSTEMS) -> list[str]:
                 problems.append(f"{schema}.{table}: columns differ {cols_a} vs {cols_b}")
             elif rows_a != rows_b:
                 only_a, only_b = set(rows_a) - set(rows_b), set(rows_b) - set(rows_a)
-                problems.append(f"{schema}.{table}: {len(rows_a)} vs {len(rows_b)} rows; "
-                                f"e.g. only in first {sorted(only_a, key=repr)[:1]}, only in second "
-                                f"{sorted(only_b, key=repr)[:1]}")
+                problems.append(
+                    f"{schema}.{table}: {len(rows_a)} vs {len(rows_b)} rows; "
+                    f"e.g. only in first {sorted(only_a, key=repr)[:1]}, only in second "
+                    f"{sorted(only_b, key=repr)[:1]}"
+                )
     return problems
 
 
 def schema_tables(path: Path, schema: str) -> list[str]:
     with duckdb.connect(str(path), read_only=True) as con:
-        return sorted(r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = ?", [schema]).fetchall())
+        return sorted(
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = ?", [schema]
+            ).fetchall()
+        )

@@ -38,8 +38,10 @@ def test_api_mode_without_credentials_names_the_missing_variables(monkeypatch: p
 
 def test_credentials_can_come_from_dlt_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     # dlt.secrets resolves [q2c.crm] api_token from secrets.toml or, as here, its env form.
-    api_env(monkeypatch, {"Q2C_CRM_API_BASE_URL": "https://example.my.salesforce.com",
-                          "Q2C__CRM__API_TOKEN": "from-dlt-secrets"})
+    api_env(
+        monkeypatch,
+        {"Q2C_CRM_API_BASE_URL": "https://example.my.salesforce.com", "Q2C__CRM__API_TOKEN": "from-dlt-secrets"},
+    )
     config = load_api_config("crm", get_settings())
     assert config.token == "from-dlt-secrets"
     assert "from-dlt-secrets" not in repr(config)
@@ -56,12 +58,22 @@ def test_exact_decimals_survive_a_json_round_trip() -> None:
 
 def test_cursor_keeps_only_new_or_changed_records_at_the_boundary() -> None:
     cursor = Cursor()
-    first = cursor.keep_changed([("a", "2026-01-01T00:00:00", {"v": 1}), ("b", "2026-01-02T00:00:00", {"v": 2}),
-                                 ("c", "2026-01-02T00:00:00", {"v": 3})])
+    first = cursor.keep_changed(
+        [
+            ("a", "2026-01-01T00:00:00", {"v": 1}),
+            ("b", "2026-01-02T00:00:00", {"v": 2}),
+            ("c", "2026-01-02T00:00:00", {"v": 3}),
+        ]
+    )
     assert len(first) == 3 and cursor.mark == "2026-01-02T00:00:00" and set(cursor.boundary) == {"b", "c"}
     # the inclusive re-read returns b and c again: unchanged b is dropped, changed c kept
-    again = cursor.keep_changed([("b", "2026-01-02T00:00:00", {"v": 2}), ("c", "2026-01-02T00:00:00", {"v": 30}),
-                                 ("d", "2026-01-03T00:00:00", {"v": 4})])
+    again = cursor.keep_changed(
+        [
+            ("b", "2026-01-02T00:00:00", {"v": 2}),
+            ("c", "2026-01-02T00:00:00", {"v": 30}),
+            ("d", "2026-01-03T00:00:00", {"v": 4}),
+        ]
+    )
     assert again == [{"v": 30}, {"v": 4}]
     assert cursor.mark == "2026-01-03T00:00:00" and set(cursor.boundary) == {"d"}
     assert cursor.keep_changed([]) == [] and cursor.mark == "2026-01-03T00:00:00"
@@ -82,7 +94,7 @@ def test_state_round_trips_and_an_unreadable_file_means_start_over(tmp_path: Pat
 
 def test_batches_follow_the_landing_contract_and_keep_sorting_in_time(tmp_path: Path) -> None:
     spec = object_spec("erp", "currency")
-    rows = [["1", "USD", "US Dollar"], ["2", "EUR", "Euro, \"single\" currency"]]
+    rows = [["1", "USD", "US Dollar"], ["2", "EUR", 'Euro, "single" currency']]
     server_time = datetime(2026, 11, 22, 2, 0, 1, 500)
     one = write_batch(tmp_path, "erp", "full", server_time, [ObjectRows(spec, rows)])
     # a server clock running behind must not produce a batch that sorts before the last one

@@ -39,7 +39,8 @@ def _no_batch(landing: Path, system: str) -> bool:
 
 
 def test_429_burst_transient_500s_and_dropped_connections_are_retried(
-        servers: StandinServers, demo_source: Path, file_mode_warehouse: Path, tmp_path: Path) -> None:
+    servers: StandinServers, demo_source: Path, file_mode_warehouse: Path, tmp_path: Path
+) -> None:
     faults = servers.faults("crm")
     faults.dropped_connections, faults.rate_limited, faults.retry_after, faults.server_errors = 1, 2, 1, 2
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
@@ -65,7 +66,8 @@ def test_stripe_pagination_survives_a_429_mid_listing(servers: StandinServers, t
 
 
 def test_bad_token_fails_fast_with_a_clear_message_and_lands_nothing(
-        servers: StandinServers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    servers: StandinServers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bad_token = "sk_live_this-is-not-the-token"
     monkeypatch.setenv("Q2C_BILLING_API_TOKEN", bad_token)
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
@@ -82,15 +84,15 @@ def test_bad_token_fails_fast_with_a_clear_message_and_lands_nothing(
 
 
 def test_bad_token_fails_the_nightly_landing_step_and_loads_nothing(
-        servers: StandinServers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    servers: StandinServers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from orchestration.ingestion.assets import system_assets
 
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
     monkeypatch.setenv("Q2C_LANDING_DIR", str(landing))
     monkeypatch.setenv("Q2C_DUCKDB_PATH", str(warehouse))
     monkeypatch.setenv("Q2C_CRM_API_TOKEN", "expired-or-wrong")
-    result = dg.materialize([system_assets["crm"]], resources={"dlt": DagsterDltResource()},
-                            raise_on_error=False)
+    result = dg.materialize([system_assets["crm"]], resources={"dlt": DagsterDltResource()}, raise_on_error=False)
     assert not result.success
     failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
     error = failure.step_failure_data.error
@@ -100,8 +102,9 @@ def test_bad_token_fails_the_nightly_landing_step_and_loads_nothing(
     assert _no_batch(landing, "crm")
     if warehouse.exists():
         with duckdb.connect(str(warehouse), read_only=True) as con:
-            assert not con.execute("SELECT table_name FROM information_schema.tables "
-                                   "WHERE table_schema = 'raw_crm'").fetchall()
+            assert not con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw_crm'"
+            ).fetchall()
 
 
 def test_expired_token_is_reported_as_a_credential_problem(servers: StandinServers, tmp_path: Path) -> None:
@@ -113,7 +116,8 @@ def test_expired_token_is_reported_as_a_credential_problem(servers: StandinServe
 
 
 def test_retrying_stops_at_the_time_budget(
-        servers: StandinServers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    servers: StandinServers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("Q2C_API_MAX_RETRY_SECONDS", "2")
     servers.faults("erp").server_errors = 10_000
     started = time.monotonic()
@@ -125,7 +129,8 @@ def test_retrying_stops_at_the_time_budget(
 
 
 def test_a_retry_after_beyond_the_budget_fails_at_once(
-        servers: StandinServers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    servers: StandinServers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("Q2C_API_MAX_RETRY_SECONDS", "5")
     faults = servers.faults("crm")
     faults.rate_limited, faults.retry_after = 1, 120
@@ -139,8 +144,15 @@ def test_an_unreachable_api_is_retried_then_reported(tmp_path: Path, monkeypatch
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    api_env(monkeypatch, {"Q2C_CRM_MODE": "api", "Q2C_CRM_API_BASE_URL": f"http://127.0.0.1:{port}",
-                          "Q2C_CRM_API_TOKEN": "t0ken-value", "Q2C_API_MAX_RETRY_SECONDS": "1.5"})
+    api_env(
+        monkeypatch,
+        {
+            "Q2C_CRM_MODE": "api",
+            "Q2C_CRM_API_BASE_URL": f"http://127.0.0.1:{port}",
+            "Q2C_CRM_API_TOKEN": "t0ken-value",
+            "Q2C_API_MAX_RETRY_SECONDS": "1.5",
+        },
+    )
     with pytest.raises(ApiError, match=r"crm API still failing .*ConnectionError") as failure:
         extract_to_landing("crm", settings_for(tmp_path / "landing", tmp_path / "warehouse.duckdb"))
     assert "t0ken-value" not in str(failure.value)

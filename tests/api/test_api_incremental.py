@@ -26,7 +26,8 @@ def _land(landing: Path, warehouse: Path) -> None:
 
 
 def test_full_then_incremental_lands_the_file_mode_tables(
-        demo_source: Path, file_mode_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    demo_source: Path, file_mode_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ids = batch_ids(demo_source, "crm")
     dataset = StandinDataset.from_landing(demo_source, until=ids[-2])  # the source as of the day before
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"

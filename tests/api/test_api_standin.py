@@ -23,8 +23,12 @@ def _get(servers: StandinServers, system: str, path: str, **kwargs) -> requests.
 
 
 def test_every_api_refuses_a_missing_or_wrong_token(servers: StandinServers) -> None:
-    paths = {"crm": "/services/data/v60.0/query?q=SELECT+Id+FROM+Account", "psa": "/v2/clients",
-             "erp": "/services/rest/query/v1/suiteql", "billing": "/v1/customers"}
+    paths = {
+        "crm": "/services/data/v60.0/query?q=SELECT+Id+FROM+Account",
+        "psa": "/v2/clients",
+        "erp": "/services/rest/query/v1/suiteql",
+        "billing": "/v1/customers",
+    }
     for system, path in paths.items():
         assert requests.get(servers.base_url(system) + path, timeout=10).status_code == 401
         wrong = {"Authorization": "Bearer nope"}
@@ -36,8 +40,16 @@ def test_every_api_refuses_a_missing_or_wrong_token(servers: StandinServers) -> 
 def test_salesforce_query_pages_and_query_all_includes_deleted(servers: StandinServers) -> None:
     soql = "SELECT Id, IsDeleted, SystemModstamp FROM Account"
     live = _get(servers, "crm", "/services/data/v60.0/query", params={"q": soql}).json()
-    seen, page = [], _get(servers, "crm", "/services/data/v60.0/queryAll", params={"q": soql},
-                          headers={"Sforce-Query-Options": "batchSize=25"}).json()
+    seen, page = (
+        [],
+        _get(
+            servers,
+            "crm",
+            "/services/data/v60.0/queryAll",
+            params={"q": soql},
+            headers={"Sforce-Query-Options": "batchSize=25"},
+        ).json(),
+    )
     while True:
         seen += page["records"]
         if page["done"]:
@@ -47,8 +59,9 @@ def test_salesforce_query_pages_and_query_all_includes_deleted(servers: StandinS
     assert len(seen) == servers.dataset.count("crm", "Account") == live["totalSize"] + len(deleted)
     assert deleted and all(r["SystemModstamp"].endswith(".000+0000") for r in seen)
     newest = max(r["SystemModstamp"] for r in seen).replace(".000+0000", "Z")
-    since = _get(servers, "crm", "/services/data/v60.0/queryAll",
-                 params={"q": f"{soql} WHERE SystemModstamp >= {newest}"}).json()
+    since = _get(
+        servers, "crm", "/services/data/v60.0/queryAll", params={"q": f"{soql} WHERE SystemModstamp >= {newest}"}
+    ).json()
     assert 1 <= since["totalSize"] < len(seen)
     bad = _get(servers, "crm", "/services/data/v60.0/query", params={"q": "SELECT Nope FROM Account"})
     assert bad.status_code == 400 and bad.json()[0]["errorCode"] == "MALFORMED_QUERY"
@@ -59,8 +72,9 @@ def test_harvest_follows_links_next_and_filters_updated_since(servers: StandinSe
     body = _get(servers, "psa", "/v2/time_entries", params={"per_page": 1000}, headers=account).json()
     total, entries = body["total_entries"], list(body["time_entries"])
     while body["links"]["next"]:
-        body = requests.get(body["links"]["next"], headers={"Authorization": f"Bearer {servers.token('psa')}",
-                                                            **account}, timeout=10).json()
+        body = requests.get(
+            body["links"]["next"], headers={"Authorization": f"Bearer {servers.token('psa')}", **account}, timeout=10
+        ).json()
         entries += body["time_entries"]
     assert body["total_pages"] > 1 and len(entries) == total == servers.dataset.count("psa", "time_entries")
     newest = max(e["updated_at"] for e in entries)
@@ -76,8 +90,9 @@ def test_netsuite_suiteql_pages_with_has_more_and_omits_empty_columns(servers: S
     headers = {**auth, "Prefer": "transient"}
     items, offset = [], 0
     while True:
-        body = requests.post(url, params={"limit": 100, "offset": offset}, json=query, headers=headers,
-                             timeout=10).json()
+        body = requests.post(
+            url, params={"limit": 100, "offset": offset}, json=query, headers=headers, timeout=10
+        ).json()
         items += body["items"]
         if not body["hasMore"]:
             break
@@ -89,8 +104,9 @@ def test_netsuite_suiteql_pages_with_has_more_and_omits_empty_columns(servers: S
 
 def test_stripe_lists_newest_first_with_starting_after_and_serves_events(servers: StandinServers) -> None:
     first = _get(servers, "billing", "/v1/invoices", params={"limit": 5}).json()
-    second = _get(servers, "billing", "/v1/invoices",
-                  params={"limit": 5, "starting_after": first["data"][-1]["id"]}).json()
+    second = _get(
+        servers, "billing", "/v1/invoices", params={"limit": 5, "starting_after": first["data"][-1]["id"]}
+    ).json()
     page = first["data"] + second["data"]
     assert first["has_more"] and len({i["id"] for i in page}) == 10
     assert [i["created"] for i in page] == sorted((i["created"] for i in page), reverse=True)

@@ -26,8 +26,9 @@ def figures(tmp_path_factory):
         mp.setenv("Q2C_DUCKDB_PATH", str(root / "caller" / "warehouse.duckdb"))
         mp.setenv("DAGSTER_HOME", str(root / "caller" / "dagster_home"))
         mp.delenv("Q2C_AS_OF", raising=False)
-        result = CliRunner().invoke(app, ["bench", "--scale", "XS", "--out", str(out),
-                                          "--work-dir", str(root / "work")])
+        result = CliRunner().invoke(
+            app, ["bench", "--scale", "XS", "--out", str(out), "--work-dir", str(root / "work")]
+        )
         assert result.exit_code == 0, result.output + repr(result.exception)
         assert os.environ["Q2C_DUCKDB_PATH"] == str(root / "caller" / "warehouse.duckdb")
         assert os.environ["DAGSTER_HOME"] == str(root / "caller" / "dagster_home")

@@ -43,7 +43,7 @@ def find_chromium() -> str | None:
 class Browser:
     def __init__(self, executable: str, profile_dir: Path, *, start_timeout: float = 60.0):
         profile_dir.mkdir(parents=True, exist_ok=True)
-        self._log = open(profile_dir.parent / "chromium.log", "wb")
+        self._log = open(profile_dir.parent / "chromium.log", "wb")  # noqa: SIM115 - closed in close()
         self.process = subprocess.Popen(
             [executable, *CHROMIUM_FLAGS, f"--user-data-dir={profile_dir}", "--remote-debugging-port=0", "about:blank"],
             stdout=self._log,
@@ -67,9 +67,7 @@ class Browser:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as response:
             pages = [t for t in json.load(response) if t["type"] == "page"]
         self._stack = ExitStack()
-        self._ws = self._stack.enter_context(
-            connect(pages[0]["webSocketDebuggerUrl"], max_size=None, open_timeout=30)
-        )
+        self._ws = self._stack.enter_context(connect(pages[0]["webSocketDebuggerUrl"], max_size=None, open_timeout=30))
         self._ids = itertools.count(1)
 
     def send(self, method: str, params: dict[str, Any] | None = None, timeout: float = 60.0) -> dict[str, Any]:

@@ -95,7 +95,8 @@ _CHECK_ROWS_JS = r"""(() => {
 })()"""
 
 _METADATA_JS = r"""(() => {
-  const table = [...document.querySelectorAll("table")].find(t => t.innerText.includes("amount_at_risk_reporting_exact"));
+  const table = [...document.querySelectorAll("table")]
+    .find(t => t.innerText.includes("amount_at_risk_reporting_exact"));
   if (!table) return null;
   return [...table.querySelectorAll("tr")].map(tr => [...tr.children].map(td => td.innerText.trim()));
 })()"""

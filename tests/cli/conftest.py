@@ -22,11 +22,28 @@ _COLUMNS = """
 ALTER TABLE recon.findings ADD COLUMN {name} {type}
 """
 _EXTRA = {
-    **{c: "VARCHAR" for c in (
-        "crm_account_id", "crm_opportunity_id", "erp_customer_id", "erp_transaction_id",
-        "billing_customer_id", "billing_invoice_id", "billing_invoice_line_id",
-        "billing_credit_note_id", "psa_project_code", "psa_time_entry_id", "psa_expense_id",
-        "expected", "actual", "currency_code", "reporting_currency", "aging_bucket", "explanation")},
+    **dict.fromkeys(
+        (
+            "crm_account_id",
+            "crm_opportunity_id",
+            "erp_customer_id",
+            "erp_transaction_id",
+            "billing_customer_id",
+            "billing_invoice_id",
+            "billing_invoice_line_id",
+            "billing_credit_note_id",
+            "psa_project_code",
+            "psa_time_entry_id",
+            "psa_expense_id",
+            "expected",
+            "actual",
+            "currency_code",
+            "reporting_currency",
+            "aging_bucket",
+            "explanation",
+        ),
+        "VARCHAR",
+    ),
     "fx_rate_to_reporting": "DECIMAL(18,8)",
     "amount_at_risk_reporting": "DECIMAL(18,4)",
     "as_of_date": "DATE",

@@ -12,7 +12,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -64,7 +64,7 @@ def dec(text) -> Decimal | None:
 
 
 def epoch_date(seconds: int | None) -> date | None:
-    return None if seconds is None else datetime.fromtimestamp(seconds, timezone.utc).date()
+    return None if seconds is None else datetime.fromtimestamp(seconds, UTC).date()
 
 
 def agree(a: Decimal, b: Decimal) -> bool:
@@ -184,8 +184,9 @@ def evaluate(landing: Path) -> set[tuple[str, str, str, str]]:
         for attr in diffs:
             flag("ACC-03", "crm_account", a, attr)
         pointer = acc["ERP_Customer_Id__c"]
-        conflict = bool(pointer and pointer in erp_cust and erp_cust[pointer]["externalid"]
-                        and erp_cust[pointer]["externalid"] != a)
+        conflict = bool(
+            pointer and pointer in erp_cust and erp_cust[pointer]["externalid"] and erp_cust[pointer]["externalid"] != a
+        )
         conflict |= len(live_e) > 1 or len(live_b) > 1
         for c in live_b:
             named = bill_cust[c]["metadata"].get("erp_customer_id")
@@ -198,8 +199,11 @@ def evaluate(landing: Path) -> set[tuple[str, str, str, str]]:
     for r in erp_inv:
         if r["voided"] != "T" and r["status"] != "V" and dec(r["foreignamountunpaid"]) > 0:
             open_by_cust[r["entity"]] += 1
-    recent_approved_codes = {e["project"]["code"] for e in entries if e["approval_status"] == "approved"
-                             and 0 <= (as_of - date.fromisoformat(e["spent_date"])).days <= 30}
+    recent_approved_codes = {
+        e["project"]["code"]
+        for e in entries
+        if e["approval_status"] == "approved" and 0 <= (as_of - date.fromisoformat(e["spent_date"])).days <= 30
+    }
     for c, r in erp_cust.items():
         if r["isinactive"] == "T":
             codes = {j["externalid"] for j in jobs.values() if j["customer"] == c}
@@ -215,8 +219,11 @@ def evaluate(landing: Path) -> set[tuple[str, str, str, str]]:
     # -- RATE ---------------------------------------------------------------------------------
     def fixed_fee(code: str) -> bool:
         o, p, j = opp_by_code.get(code), project_by_code.get(code), job_by_code.get(code)
-        return bool((o and o["Billing_Type__c"] == "Fixed Fee") or (p and p["is_fixed_fee"])
-                    or (j and j["jobbillingtype"] == "FF"))
+        return bool(
+            (o and o["Billing_Type__c"] == "Fixed Fee")
+            or (p and p["is_fixed_fee"])
+            or (j and j["jobbillingtype"] == "FF")
+        )
 
     def contracted(code: str, role: str, d: date) -> Decimal | None:
         o = opp_by_code.get(code)
@@ -224,8 +231,11 @@ def evaluate(landing: Path) -> set[tuple[str, str, str, str]]:
             return None
         for li in lines_by_opp[o["Id"]]:
             end = li["Rate_End_Date__c"]
-            if products.get(li["Product2Id"]) == role and date.fromisoformat(li["ServiceDate"]) <= d and (
-                    not end or d <= date.fromisoformat(end)):
+            if (
+                products.get(li["Product2Id"]) == role
+                and date.fromisoformat(li["ServiceDate"]) <= d
+                and (not end or d <= date.fromisoformat(end))
+            ):
                 return Decimal(li["UnitPrice"])
         return None
 
@@ -247,7 +257,8 @@ def evaluate(landing: Path) -> set[tuple[str, str, str, str]]:
         if e["billable"]:
             p = projects[str(e["project"]["id"])]
             outside = (p["starts_on"] and d < date.fromisoformat(p["starts_on"])) or (
-                p["ends_on"] and d > date.fromisoformat(p["ends_on"]))
+                p["ends_on"] and d > date.fromisoformat(p["ends_on"])
+            )
             if outside or not p["is_active"] or e["user_assignment"]["is_active"] is False:
                 flag("RATE-05", "psa_time_entry", e["id"])
 
@@ -268,8 +279,11 @@ def evaluate(landing: Path) -> set[tuple[str, str, str, str]]:
             continue
         cur = o["CurrencyIsoCode"].upper()
         bad = clients[str(p["client"]["id"])]["currency"].upper() != cur
-        bad |= any(i["currency"].upper() != cur for i in invoices.values()
-                   if i["metadata"].get("psa_project_code") == p["code"])
+        bad |= any(
+            i["currency"].upper() != cur
+            for i in invoices.values()
+            if i["metadata"].get("psa_project_code") == p["code"]
+        )
         if bad:
             flag("RATE-04", "psa_project", p["id"])
 
@@ -279,8 +293,15 @@ def evaluate(landing: Path) -> set[tuple[str, str, str, str]]:
         d = date.fromisoformat(e["spent_date"])
         code = e["project"]["code"]
         p = projects[str(e["project"]["id"])]
-        if (e["approval_status"] == "approved" and e["billable"] and p["is_billable"] and not fixed_fee(code)
-                and e["invoice"] is None and not e["is_billed"] and (as_of - d).days > 30):
+        if (
+            e["approval_status"] == "approved"
+            and e["billable"]
+            and p["is_billable"]
+            and not fixed_fee(code)
+            and e["invoice"] is None
+            and not e["is_billed"]
+            and (as_of - d).days > 30
+        ):
             flag("UNB-01", "psa_time_entry", e["id"])
         if e["billable"] and e["approval_status"] in ("unsubmitted", "submitted") and (as_of - d).days > 14:
             flag("UNB-03", "psa_time_entry", e["id"])
@@ -289,13 +310,21 @@ def evaluate(landing: Path) -> set[tuple[str, str, str, str]]:
     for kind, records in (("psa_time_entry", entries), ("psa_expense", expenses)):
         for r in records:
             ref = r["invoice"]
-            if r["is_billed"] and ref is None:
-                flag("UNB-02", kind, r["id"])
-            elif ref is not None and (ref["id"] not in invoices or invoices[ref["id"]]["status"] in ("draft", "void")):
+            if (
+                r["is_billed"]
+                and ref is None
+                or ref is not None
+                and (ref["id"] not in invoices or invoices[ref["id"]]["status"] in ("draft", "void"))
+            ):
                 flag("UNB-02", kind, r["id"])
     for x in expenses:
-        if (x["approval_status"] == "approved" and x["billable"] and x["invoice"] is None and not x["is_billed"]
-                and (as_of - date.fromisoformat(x["spent_date"])).days > 30):
+        if (
+            x["approval_status"] == "approved"
+            and x["billable"]
+            and x["invoice"] is None
+            and not x["is_billed"]
+            and (as_of - date.fromisoformat(x["spent_date"])).days > 30
+        ):
             flag("UNB-04", "psa_expense", x["id"])
     for inv in invoices.values():
         if inv["status"] == "void":
@@ -321,18 +350,25 @@ def evaluate(landing: Path) -> set[tuple[str, str, str, str]]:
         status = inv["status"]
         twin = erp_inv_by_ext.get(inv["id"])
         st = inv["status_transitions"]
-        if status in ("open", "paid", "uncollectible") and twin is None and (
-                as_of - epoch_date(st["finalized_at"])).days > G:
+        if (
+            status in ("open", "paid", "uncollectible")
+            and twin is None
+            and (as_of - epoch_date(st["finalized_at"])).days > G
+        ):
             flag("INV-01", "billing_invoice", inv["id"])
         if twin is not None:
-            e_total, e_paid, e_unpaid = (dec(twin[k]) for k in ("foreigntotal", "foreignamountpaid",
-                                                                 "foreignamountunpaid"))
+            e_total, e_paid, e_unpaid = (
+                dec(twin[k]) for k in ("foreigntotal", "foreignamountpaid", "foreignamountunpaid")
+            )
             e_open = twin["voided"] != "T" and twin["status"] != "V" and e_unpaid > 0
             same_currency = currency_code[twin["currency"]].upper() == inv["currency"].upper()
             if not agree(major(inv["total"]), e_total) or not same_currency:
                 flag("INV-03", "billing_invoice", inv["id"])
-            if status == "paid" and (twin["status"] == "A" or e_unpaid > 0) and (
-                    as_of - epoch_date(st["paid_at"])).days > G:
+            if (
+                status == "paid"
+                and (twin["status"] == "A" or e_unpaid > 0)
+                and (as_of - epoch_date(st["paid_at"])).days > G
+            ):
                 flag("INV-04", "billing_invoice", inv["id"])
             if twin["status"] == "B" and status == "open":
                 flag("INV-04", "billing_invoice", inv["id"])
@@ -346,8 +382,11 @@ def evaluate(landing: Path) -> set[tuple[str, str, str, str]]:
             if twin["entity"] not in erp_of.get(acc, set()):
                 flag("INV-09", "billing_invoice", inv["id"])
         lines_total = sum(line["amount"] for line in inv["lines"]["data"])
-        if (abs(inv["total"] - inv["subtotal"] - inv["tax"]) > 1 or abs(inv["subtotal"] - lines_total) > 1
-                or (status == "paid" and inv["amount_remaining"] > 0)):
+        if (
+            abs(inv["total"] - inv["subtotal"] - inv["tax"]) > 1
+            or abs(inv["subtotal"] - lines_total) > 1
+            or (status == "paid" and inv["amount_remaining"] > 0)
+        ):
             flag("INV-08", "billing_invoice", inv["id"])
     for r in erp_inv:
         if r["voided"] != "T" and r["status"] != "V" and r["externalid"] not in invoices:
@@ -376,6 +415,7 @@ def evaluate(landing: Path) -> set[tuple[str, str, str, str]]:
         if cap is not None and billed[code] > cap and not agree(billed[code], cap):
             flag("BOOK-01", "crm_opportunity", o["Id"])
         if (as_of - date.fromisoformat(o["CloseDate"])).days > G and (
-                code not in project_by_code or code not in job_by_code):
+            code not in project_by_code or code not in job_by_code
+        ):
             flag("BOOK-02", "crm_opportunity", o["Id"])
     return out

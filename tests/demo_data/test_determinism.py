@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from q2c_demo.data import generate
-
 from tests.demo_data.conftest import TINY, all_files
 
 

@@ -13,10 +13,23 @@ from q2c_demo.data.ids import salesforce_id
 
 SYSTEM_FILES = {
     "crm": {"Account.csv", "Opportunity.csv", "OpportunityLineItem.csv", "Product2.csv"},
-    "psa": {"clients.jsonl", "projects.jsonl", "users.jsonl", "user_assignments.jsonl", "time_entries.jsonl",
-            "expenses.jsonl"},
-    "erp": {"currency.csv", "subsidiary.csv", "customer.csv", "job.csv", "transaction.csv", "transactionline.csv",
-            "previoustransactionlink.csv"},
+    "psa": {
+        "clients.jsonl",
+        "projects.jsonl",
+        "users.jsonl",
+        "user_assignments.jsonl",
+        "time_entries.jsonl",
+        "expenses.jsonl",
+    },
+    "erp": {
+        "currency.csv",
+        "subsidiary.csv",
+        "customer.csv",
+        "job.csv",
+        "transaction.csv",
+        "transactionline.csv",
+        "previoustransactionlink.csv",
+    },
     "billing": {"customers.jsonl", "invoices.jsonl", "credit_notes.jsonl", "charges.jsonl"},
 }
 
@@ -79,19 +92,31 @@ def test_incremental_batches_carry_new_and_changed_records(tiny):
     assert any(r["id"] not in full_ids for r in later)
     assert any(r["id"] in full_ids and r["approval_status"] == "approved" for r in later)
     full_accounts = {r["Id"]: r for r in _rows(_batches(landing, "crm")[0] / "Account.csv")}
-    renamed = [r for b in _batches(landing, "crm")[1:] for r in _rows(b / "Account.csv")
-               if r["Id"] in full_accounts and r["Name"] != full_accounts[r["Id"]]["Name"]]
+    renamed = [
+        r
+        for b in _batches(landing, "crm")[1:]
+        for r in _rows(b / "Account.csv")
+        if r["Id"] in full_accounts and r["Name"] != full_accounts[r["Id"]]["Name"]
+    ]
     assert renamed
     full_invoices = {r["id"]: r for r in _rows(_batches(landing, "billing")[0] / "invoices.jsonl")}
-    paid_later = [r for b in _batches(landing, "billing")[1:] for r in _rows(b / "invoices.jsonl")
-                  if r["id"] in full_invoices and r["status"] == "paid" and full_invoices[r["id"]]["status"] == "open"]
+    paid_later = [
+        r
+        for b in _batches(landing, "billing")[1:]
+        for r in _rows(b / "invoices.jsonl")
+        if r["id"] in full_invoices and r["status"] == "paid" and full_invoices[r["id"]]["status"] == "open"
+    ]
     assert paid_later
 
 
 def test_salesforce_quirks(tiny):
     accounts = _all(tiny["landing"], "crm", "Account.csv")
-    for prefix, name in (("001", "Account.csv"), ("006", "Opportunity.csv"), ("00k", "OpportunityLineItem.csv"),
-                         ("01t", "Product2.csv")):
+    for prefix, name in (
+        ("001", "Account.csv"),
+        ("006", "Opportunity.csv"),
+        ("00k", "OpportunityLineItem.csv"),
+        ("01t", "Product2.csv"),
+    ):
         for r in _all(tiny["landing"], "crm", name):
             assert len(r["Id"]) == 18 and r["Id"].startswith(prefix)
     assert salesforce_id("001", 1)[15:] == _checksum(salesforce_id("001", 1)[:15])
@@ -106,7 +131,7 @@ def test_salesforce_quirks(tiny):
 def _checksum(id15: str) -> str:
     out = ""
     for i in range(3):
-        bits = sum(1 << j for j, c in enumerate(id15[i * 5:i * 5 + 5]) if c.isupper())
+        bits = sum(1 << j for j, c in enumerate(id15[i * 5 : i * 5 + 5]) if c.isupper())
         out += "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"[bits]
     return out
 

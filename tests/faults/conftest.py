@@ -14,9 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from q2c.publish import publish_snapshot
 from q2c_demo.data import generate
 from tests.faults.fault_world import World, end_state
-from q2c.publish import publish_snapshot
 
 DEMO = {"customers": 40, "months": 3, "seed": 11}
 READER = Path(__file__).with_name("snapshot_reader.py")
@@ -36,8 +36,7 @@ def seed_old_snapshot(world: World) -> None:
     old = world.root / "yesterday.duckdb"
     with duckdb.connect(str(old)) as conn:
         conn.execute("CREATE SCHEMA raw_psa")
-        conn.execute("CREATE TABLE raw_psa.batch_log AS SELECT ? AS batch_id, 'loaded' AS status",
-                     [OLD_SNAPSHOT_MARK])
+        conn.execute("CREATE TABLE raw_psa.batch_log AS SELECT ? AS batch_id, 'loaded' AS status", [OLD_SNAPSHOT_MARK])
     publish_snapshot(old, world.published_path)
 
 
@@ -57,8 +56,9 @@ def reference_run(landing, tmp_path_factory) -> ReferenceRun:
     world = World(tmp_path_factory.mktemp("fault_reference"), landing)
     seed_old_snapshot(world)
     ready, stop, result = (world.root / n for n in ("reader.ready", "reader.stop", "reader.json"))
-    reader = subprocess.Popen([sys.executable, str(READER), str(world.published_path), str(ready),
-                               str(stop), str(result)])
+    reader = subprocess.Popen(
+        [sys.executable, str(READER), str(world.published_path), str(ready), str(stop), str(result)]
+    )
     try:
         deadline = time.monotonic() + 60
         while not ready.exists():
@@ -73,5 +73,6 @@ def reference_run(landing, tmp_path_factory) -> ReferenceRun:
     finally:
         stop.write_text("stop")
         reader.wait(timeout=60)
-    return ReferenceRun(world, code, run.output, run_started, run_ended,
-                        json.loads(result.read_text()), end_state(world.duckdb_path))
+    return ReferenceRun(
+        world, code, run.output, run_started, run_ended, json.loads(result.read_text()), end_state(world.duckdb_path)
+    )

@@ -39,23 +39,33 @@ class World:
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("Q2C_", "DAGSTER_"))}
-        env.update({
-            "Q2C_LANDING_DIR": str(self.landing),
-            "Q2C_DUCKDB_PATH": str(self.duckdb_path),
-            "Q2C_PUBLISHED_PATH": str(self.published_path),
-            "Q2C_GROUND_TRUTH_DIR": str(self.root / "ground_truth"),
-            "Q2C_REPORTS_DIR": str(self.root / "reports"),
-            "Q2C_DOCS_DIR": str(self.root / "docs"),
-            "Q2C_RECON_CONFIG": str(RECON_CONFIG_DEFAULT),
-            "DAGSTER_HOME": str(self.root / "dagster_home"),
-            "PYTHONUNBUFFERED": "1",
-        })
+        env.update(
+            {
+                "Q2C_LANDING_DIR": str(self.landing),
+                "Q2C_DUCKDB_PATH": str(self.duckdb_path),
+                "Q2C_PUBLISHED_PATH": str(self.published_path),
+                "Q2C_GROUND_TRUTH_DIR": str(self.root / "ground_truth"),
+                "Q2C_REPORTS_DIR": str(self.root / "reports"),
+                "Q2C_DOCS_DIR": str(self.root / "docs"),
+                "Q2C_RECON_CONFIG": str(RECON_CONFIG_DEFAULT),
+                "DAGSTER_HOME": str(self.root / "dagster_home"),
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         return env
 
     def start_run(self) -> NightlyProcess:
-        return NightlyProcess(subprocess.Popen(
-            [sys.executable, "-m", "q2c.cli", "run"], cwd=PROJECT_ROOT, env=self.env(),
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True))
+        return NightlyProcess(
+            subprocess.Popen(
+                [sys.executable, "-m", "q2c.cli", "run"],
+                cwd=PROJECT_ROOT,
+                env=self.env(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                start_new_session=True,
+            )
+        )
 
 
 class NightlyProcess:
@@ -137,9 +147,14 @@ _SKIP_TABLES = {"_dlt_loads", "_dlt_pipeline_state", "_dlt_version"}
 
 
 def _columns(conn, schema: str, table: str) -> list[str]:
-    return [r[0] for r in conn.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
-        "ORDER BY ordinal_position", [schema, table]).fetchall()]
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
+            "ORDER BY ordinal_position",
+            [schema, table],
+        ).fetchall()
+    ]
 
 
 def _rows(conn, schema: str, table: str, exclude: set[str]) -> list[tuple]:
@@ -157,7 +172,8 @@ def end_state(duckdb_path: Path) -> dict[str, object]:
             "SELECT table_schema, table_name FROM information_schema.tables "
             "WHERE table_type = 'BASE TABLE' AND (table_schema LIKE 'raw\\_%' ESCAPE '\\' "
             r"AND table_schema NOT LIKE '%\_staging' ESCAPE '\' "  # dlt's merge scratch datasets
-            "OR table_schema IN ('marts', 'recon')) ORDER BY 1, 2").fetchall()
+            "OR table_schema IN ('marts', 'recon')) ORDER BY 1, 2"
+        ).fetchall()
         for schema, table in tables:
             if table in _SKIP_TABLES or table.startswith("_dlt_") or (schema, table) == ("recon", "exception_events"):
                 continue

@@ -27,10 +27,18 @@ def main(published: str, ready: str, stop: str, result: str) -> None:
             errors.append(f"{type(exc).__name__}: {exc}")
         time.sleep(0.2)
     conn.close()
-    Path(result).write_text(json.dumps({
-        "queries": len(answers), "distinct_answers": sorted({tuple(a) for a in answers}),
-        "errors": errors[:5], "error_count": len(errors), "first_query_at": first, "last_query_at": last,
-    }))
+    Path(result).write_text(
+        json.dumps(
+            {
+                "queries": len(answers),
+                "distinct_answers": sorted({tuple(a) for a in answers}),
+                "errors": errors[:5],
+                "error_count": len(errors),
+                "first_query_at": first,
+                "last_query_at": last,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -38,11 +38,12 @@ def test_killed_runs_then_a_rerun_equal_an_uninterrupted_run(landing, reference_
     world = World(tmp_path / "killed", landing)
 
     # landing: during erp (billing and crm landed), then during psa (the largest system)
-    killed = [_kill_when(world.start_run(), line="-> landing erp", delay=1.5),
-              _kill_when(world.start_run(), line="-> landing psa", delay=3.0)]
+    killed = [
+        _kill_when(world.start_run(), line="-> landing erp", delay=1.5),
+        _kill_when(world.start_run(), line="-> landing psa", delay=3.0),
+    ]
     # dbt: among the seeds and staging views, then among the marts and rule models
-    killed += [_kill_when(world.start_run(), dbt_models=8),
-               _kill_when(world.start_run(), dbt_models=45)]
+    killed += [_kill_when(world.start_run(), dbt_models=8), _kill_when(world.start_run(), dbt_models=45)]
 
     final = world.start_run()
     assert final.finish() == 0, final.output

@@ -20,10 +20,13 @@ def _warehouse(path, night: int) -> None:
 
 
 def _latest_night_seen_by_a_new_process(path) -> str:
-    code = ("import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
-            "print(c.execute('SELECT night FROM marts.latest').fetchall()[0][0])")
-    return subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    code = (
+        "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+        "print(c.execute('SELECT night FROM marts.latest').fetchall()[0][0])"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def test_publish_swaps_in_a_new_file_while_an_old_reader_keeps_its_snapshot(tmp_path):

@@ -31,8 +31,9 @@ def test_a_new_connection_sees_tonights_data(reference_run):
         published_state = {
             "findings": conn.execute("SELECT count(*) FROM recon.findings").fetchall(),
             "exceptions": conn.execute("SELECT count(*) FROM recon.exceptions").fetchall(),
-            "invoices": conn.execute("SELECT currency_code, sum(total) FROM marts.billing_invoices "
-                                     "GROUP BY 1 ORDER BY 1").fetchall(),
+            "invoices": conn.execute(
+                "SELECT currency_code, sum(total) FROM marts.billing_invoices GROUP BY 1 ORDER BY 1"
+            ).fetchall(),
         }
         # staging views work in the copy (they reference tables of their own database)
         assert conn.execute("SELECT count(*) FROM staging.stg_psa__time_entries").fetchall()[0][0] > 0
@@ -42,8 +43,9 @@ def test_a_new_connection_sees_tonights_data(reference_run):
         assert published_state == {
             "findings": conn.execute("SELECT count(*) FROM recon.findings").fetchall(),
             "exceptions": conn.execute("SELECT count(*) FROM recon.exceptions").fetchall(),
-            "invoices": conn.execute("SELECT currency_code, sum(total) FROM marts.billing_invoices "
-                                     "GROUP BY 1 ORDER BY 1").fetchall(),
+            "invoices": conn.execute(
+                "SELECT currency_code, sum(total) FROM marts.billing_invoices GROUP BY 1 ORDER BY 1"
+            ).fetchall(),
         }
     assert published_state["findings"][0][0] > 0
     # nothing half-written is left beside the published file, and no WAL

@@ -15,7 +15,12 @@ def test_webserver_defaults_to_localhost():
 
 
 def test_no_config_in_the_repo_binds_to_every_interface():
-    files = [PROJECT_ROOT / "workspace.yaml", PROJECT_ROOT / ".env.example", PROJECT_ROOT / "README.md",
-             *(PROJECT_ROOT / "orchestration").rglob("*.py"), *(PROJECT_ROOT / "q2c").rglob("*.py")]
+    files = [
+        PROJECT_ROOT / "workspace.yaml",
+        PROJECT_ROOT / ".env.example",
+        PROJECT_ROOT / "README.md",
+        *(PROJECT_ROOT / "orchestration").rglob("*.py"),
+        *(PROJECT_ROOT / "q2c").rglob("*.py"),
+    ]
     offenders = [str(f) for f in files if f.exists() and "0.0.0.0" in f.read_text(encoding="utf-8")]
     assert offenders == []

@@ -24,9 +24,11 @@ class Warehouse:
         return self.query(f"SELECT * EXCLUDE (_dlt_load_id, _dlt_id) FROM {name} ORDER BY {order_by}")
 
     def exists(self, schema: str, table: str) -> bool:
-        return bool(self.query(
-            "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-            [schema, table]))
+        return bool(
+            self.query(
+                "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [schema, table]
+            )
+        )
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ def test_demo_batches_land_with_rows_loaded_equal_to_manifest_rows(wh, tmp_path)
             for f in batch.files:
                 assert f.rows_loaded == f.rows_manifest, (system, batch.batch_id, f)
                 landed[(system, batch.batch_id, f.object)] = f.rows_loaded
-    expected = {key: n for key, n in summary.rows.items()}
+    expected = dict(summary.rows.items())
     assert {k: v for k, v in landed.items() if k in expected} == expected
     assert sum(landed.values()) > 0
     # the newest full-or-merged state is in DuckDB: batch_log agrees with the report

@@ -46,25 +46,57 @@ def _crm_text(rows=ACCOUNTS_B2) -> str:
 def _damage_cases():
     sha_of_b2 = hashlib.sha256(_crm_text().encode()).hexdigest()
     return [
-        ("manifest missing fields", lambda f: _edit_manifest(f, lambda m: (m.pop("files"), m.pop("mode"))),
-         "_manifest.json: missing required field(s) mode, files", None),
-        ("manifest file entry lacks its checksum", lambda f: _edit_manifest(f, lambda m: m["files"][0].pop("sha256")),
-         "_manifest.json: files entry 'Account.csv' lacks sha256", None),
-        ("file missing", lambda f: (f / "Account.csv").unlink(),
-         "Account.csv: file listed in _manifest.json is missing", None),
-        ("checksum mismatch", lambda f: _rewrite(f, "Account.csv", _crm_text().replace("Acme 3", "Acme 9").encode(),
-                                                 fix_sha=False),
-         f"Account.csv: sha256 mismatch (manifest {sha_of_b2}, file "
-         f"{hashlib.sha256(_crm_text().replace('Acme 3', 'Acme 9').encode()).hexdigest()})", None),
-        ("truncated file (row count)", lambda f: _rewrite(f, "Account.csv", _crm_text(ACCOUNTS_B2[:2]).encode()),
-         "Account.csv: row count mismatch (manifest 3, file 2); truncated or corrupt", 3),
-        ("unparseable CSV", lambda f: _rewrite(f, "Account.csv", (_crm_text().rstrip("\n") + ',"unterminated\n').encode()),
-         "Account.csv: unparseable (", 3),
-        ("wrong encoding (Latin-1)", lambda f: _rewrite(f, "Account.csv", _crm_text().replace("Acme 3", "Café 3").encode("latin-1")),
-         "Account.csv: unparseable: not UTF-8 text (wrong encoding?): byte 0xe9 on line 3 of the file", 3),
-        ("missing required column", lambda f: _rewrite(
-            f, "Account.csv", csv_text("crm", "Account", ACCOUNTS_B2, drop_columns=("Name", "IsDeleted")).encode()),
-         "Account.csv: missing required column(s) Name, IsDeleted", 3),
+        (
+            "manifest missing fields",
+            lambda f: _edit_manifest(f, lambda m: (m.pop("files"), m.pop("mode"))),
+            "_manifest.json: missing required field(s) mode, files",
+            None,
+        ),
+        (
+            "manifest file entry lacks its checksum",
+            lambda f: _edit_manifest(f, lambda m: m["files"][0].pop("sha256")),
+            "_manifest.json: files entry 'Account.csv' lacks sha256",
+            None,
+        ),
+        (
+            "file missing",
+            lambda f: (f / "Account.csv").unlink(),
+            "Account.csv: file listed in _manifest.json is missing",
+            None,
+        ),
+        (
+            "checksum mismatch",
+            lambda f: _rewrite(f, "Account.csv", _crm_text().replace("Acme 3", "Acme 9").encode(), fix_sha=False),
+            f"Account.csv: sha256 mismatch (manifest {sha_of_b2}, file "
+            f"{hashlib.sha256(_crm_text().replace('Acme 3', 'Acme 9').encode()).hexdigest()})",
+            None,
+        ),
+        (
+            "truncated file (row count)",
+            lambda f: _rewrite(f, "Account.csv", _crm_text(ACCOUNTS_B2[:2]).encode()),
+            "Account.csv: row count mismatch (manifest 3, file 2); truncated or corrupt",
+            3,
+        ),
+        (
+            "unparseable CSV",
+            lambda f: _rewrite(f, "Account.csv", (_crm_text().rstrip("\n") + ',"unterminated\n').encode()),
+            "Account.csv: unparseable (",
+            3,
+        ),
+        (
+            "wrong encoding (Latin-1)",
+            lambda f: _rewrite(f, "Account.csv", _crm_text().replace("Acme 3", "Café 3").encode("latin-1")),
+            "Account.csv: unparseable: not UTF-8 text (wrong encoding?): byte 0xe9 on line 3 of the file",
+            3,
+        ),
+        (
+            "missing required column",
+            lambda f: _rewrite(
+                f, "Account.csv", csv_text("crm", "Account", ACCOUNTS_B2, drop_columns=("Name", "IsDeleted")).encode()
+            ),
+            "Account.csv: missing required column(s) Name, IsDeleted",
+            3,
+        ),
     ]
 
 
@@ -77,10 +109,17 @@ def test_batch_level_failure_rejects_the_whole_batch(wh, name, damage, reason, r
 
     report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert [(b.batch_id, b.status, b.rows_loaded, b.rows_quarantined) for b in report.batches] == [
-        (B1, "loaded", 1, 0), (B2, "rejected", 0, 0), (B3, "held", 0, 0)]
+        (B1, "loaded", 1, 0),
+        (B2, "rejected", 0, 0),
+        (B3, "held", 0, 0),
+    ]
     assert report.batches[1].reason.startswith(reason), report.batches[1].reason
-    log = {r[0]: r[1:] for r in wh.query(
-        "SELECT batch_id, status, rows_manifest, rows_loaded, rows_quarantined, reason FROM raw_crm.batch_log")}
+    log = {
+        r[0]: r[1:]
+        for r in wh.query(
+            "SELECT batch_id, status, rows_manifest, rows_loaded, rows_quarantined, reason FROM raw_crm.batch_log"
+        )
+    }
     assert log[B2][:4] == ("rejected", rows_manifest or 0, 0, 0) and log[B2][4].startswith(reason)
     assert log[B3][:1] == ("held",)
     # nothing of B2 (or the held B3) reached the raw table or the quarantine
@@ -94,7 +133,8 @@ def test_wrong_encoding_of_a_json_lines_file_names_the_line(wh):
     _rewrite(folder, "users.jsonl", text.encode("latin-1"))
     report = land("psa", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert report.rejected[0].reason == (
-        "users.jsonl: unparseable: not UTF-8 text (wrong encoding?): byte 0xfc on line 2 of the file")
+        "users.jsonl: unparseable: not UTF-8 text (wrong encoding?): byte 0xfc on line 2 of the file"
+    )
     assert (report.rows_loaded, report.rejected[0].rows_quarantined) == (0, 0)
     assert wh.query("SELECT count(*) FROM raw_psa.users") == [(0,)]
 
@@ -104,9 +144,11 @@ def test_json_column_whose_type_changed_rejects_the_batch(wh):
     write_batch(wh.landing, "psa", B1, {"users": rows})
     report = land("psa", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert report.rejected[0].reason == (
-        "users.jsonl: field 'default_hourly_rate' changed type: 3 of 3 values are not a JSON number")
+        "users.jsonl: field 'default_hourly_rate' changed type: 3 of 3 values are not a JSON number"
+    )
     assert wh.query("SELECT status, rows_manifest, rows_loaded, rows_quarantined FROM raw_psa.batch_log") == [
-        ("rejected", 3, 0, 0)]
+        ("rejected", 3, 0, 0)
+    ]
 
 
 def test_unparseable_json_lines_are_quarantined_with_their_line_and_the_rest_loads(wh):
@@ -117,7 +159,12 @@ def test_unparseable_json_lines_are_quarantined_with_their_line_and_the_rest_loa
     assert (batch.status, batch.rows_manifest, batch.rows_loaded, batch.rows_quarantined) == ("loaded", 5, 3, 2)
     assert wh.query("SELECT id FROM raw_psa.users ORDER BY 1") == [(1,), (3,), (5,)]
     assert wh.query('SELECT line_number, "check", message, record FROM raw_psa.raw_quarantine ORDER BY 1') == [
-        (2, "json_parse", "users.jsonl line 2: field '(record)' not a valid JSON object", '{"id": 2, "first_name": "Bo"'),
+        (
+            2,
+            "json_parse",
+            "users.jsonl line 2: field '(record)' not a valid JSON object",
+            '{"id": 2, "first_name": "Bo"',
+        ),
         (4, "json_parse", "users.jsonl line 4: field '(record)' not a valid JSON object", "[1, 2]"),
     ]
 
@@ -139,14 +186,17 @@ def test_new_unknown_column_loads_and_is_a_warn_check(wh):
 
     from orchestration.ingestion.schema_drift import new_columns_check
 
-    text = csv_text("crm", "Account", [account(1, Region__c="EMEA"), account(2, Region__c="")],
-                    extra_columns=("Region__c",))
+    text = csv_text(
+        "crm", "Account", [account(1, Region__c="EMEA"), account(2, Region__c="")], extra_columns=("Region__c",)
+    )
     write_batch(wh.landing, "crm", B1, {"Account": text})
     report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert (report.rows_loaded, report.rows_quarantined) == (2, 0)
     assert report.warnings == [f"{B1}: Account.csv: new field(s) Region__c loaded as region_c"]
     assert wh.query("SELECT id, region_c FROM raw_crm.account ORDER BY 1") == [
-        ("001000000000000001", "EMEA"), ("001000000000000002", None)]
+        ("001000000000000001", "EMEA"),
+        ("001000000000000002", None),
+    ]
     with duckdb.connect(str(wh.duckdb_path)) as conn:
         result = new_columns_check(conn, "crm")
         clean = new_columns_check(conn, "psa")
@@ -179,7 +229,9 @@ def test_same_content_under_a_new_id_is_skipped_with_exact_counts(wh):
     assert wh.query("SELECT count(*), min(_q2c_batch_id), max(_q2c_batch_id) FROM raw_psa.users") == [(2, B1, B1)]
     assert wh.query("SELECT count(*) FROM raw_psa.user_roles") == [(2,)]
     assert wh.query("SELECT batch_id, status, rows_loaded FROM raw_psa.batch_log ORDER BY 1") == [
-        (B1, "loaded", 2), (B2, "skipped", 0)]
+        (B1, "loaded", 2),
+        (B2, "skipped", 0),
+    ]
 
 
 def test_unknown_json_keys_with_any_spelling_load_under_their_own_column(wh):
@@ -193,4 +245,5 @@ def test_unknown_json_keys_with_any_spelling_load_under_their_own_column(wh):
     assert (report.rows_loaded, report.rows_quarantined) == (1, 0)
     assert report.batches[0].files[0].new_columns == ["$.path", 'odd"key/x~']
     assert wh.query("SELECT odd_key_xx, _path FROM raw_billing.invoices") == [
-        ("quoted, slashed", "looks like a JSON path")]
+        ("quoted, slashed", "looks like a JSON path")
+    ]

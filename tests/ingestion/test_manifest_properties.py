@@ -64,15 +64,39 @@ def _read(landing: Landing) -> Manifest | None:
 
 
 def _manifest(name: str, **entry) -> dict:
-    return {"system": "crm", "batch_id": BATCH, "mode": "full", "extracted_at": "2026-11-22T02:00:00Z",
-            "files": [{"name": name, "object": "Account", "rows": 1, "sha256": ACCOUNT_SHA, **entry}]}
+    return {
+        "system": "crm",
+        "batch_id": BATCH,
+        "mode": "full",
+        "extracted_at": "2026-11-22T02:00:00Z",
+        "files": [{"name": name, "object": "Account", "rows": 1, "sha256": ACCOUNT_SHA, **entry}],
+    }
 
 
-_segments = st.sampled_from(["..", ".", "", "outside", "Account.csv", "crm", "landing", BATCH, "~",
-                             "%2e%2e", "..\\..", "C:", "\\\\server\\share", "\x00", " ", "Account.csv\x00"])
+_segments = st.sampled_from(
+    [
+        "..",
+        ".",
+        "",
+        "outside",
+        "Account.csv",
+        "crm",
+        "landing",
+        BATCH,
+        "~",
+        "%2e%2e",
+        "..\\..",
+        "C:",
+        "\\\\server\\share",
+        "\x00",
+        " ",
+        "Account.csv\x00",
+    ]
+)
 _names = st.one_of(
     st.lists(_segments, min_size=1, max_size=6).flatmap(
-        lambda parts: st.sampled_from(["/", "\\", "//"]).map(lambda sep: sep.join(parts))),
+        lambda parts: st.sampled_from(["/", "\\", "//"]).map(lambda sep: sep.join(parts))
+    ),
     st.lists(_segments, min_size=1, max_size=6).map(lambda parts: "/" + "/".join(parts)),
     st.text(max_size=30),
     st.just("Account.csv"),
@@ -93,10 +117,12 @@ def test_no_file_name_escapes_the_batch_folder(name):
 def test_paths_that_would_reach_the_decoy_are_rejected_with_a_reason():
     with Landing() as landing:
         decoy = landing.outside / "Account.csv"
-        for name, reason in [("../../../outside/Account.csv", "escapes the batch folder"),
-                             (str(decoy), "is an absolute path"),
-                             ("..\\..\\..\\outside\\Account.csv", "escapes the batch folder"),
-                             ("Account.csv\x00", "control character")]:
+        for name, reason in [
+            ("../../../outside/Account.csv", "escapes the batch folder"),
+            (str(decoy), "is an absolute path"),
+            ("..\\..\\..\\outside\\Account.csv", "escapes the batch folder"),
+            ("Account.csv\x00", "control character"),
+        ]:
             landing.write_manifest(_manifest(name))
             try:
                 read_manifest(landing.batch, "crm")
@@ -135,19 +161,23 @@ def test_symlinks_may_only_point_inside_the_batch_folder(kind):
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
-    max_leaves=12)
+    max_leaves=12,
+)
 _field_values = {
     "system": st.one_of(st.just("crm"), _json),
     "batch_id": st.one_of(st.just(BATCH), _json),
     "mode": st.one_of(st.sampled_from(["full", "incremental"]), _json),
     "extracted_at": st.one_of(st.sampled_from(["2026-11-22T02:00:00Z", "2026-11-22T02:00:00", "yesterday"]), _json),
 }
-_entries = st.fixed_dictionaries({}, optional={
-    "name": st.one_of(st.sampled_from(["Account.csv", "Opportunity.csv", "../Account.csv"]), _json),
-    "object": st.one_of(st.sampled_from(["Account", "Opportunity", "Invoice"]), _json),
-    "rows": st.one_of(st.integers(-2, 3), _json),
-    "sha256": st.one_of(st.just(ACCOUNT_SHA), st.text(alphabet="0123456789abcdefABCDEF", max_size=64), _json),
-})
+_entries = st.fixed_dictionaries(
+    {},
+    optional={
+        "name": st.one_of(st.sampled_from(["Account.csv", "Opportunity.csv", "../Account.csv"]), _json),
+        "object": st.one_of(st.sampled_from(["Account", "Opportunity", "Invoice"]), _json),
+        "rows": st.one_of(st.integers(-2, 3), _json),
+        "sha256": st.one_of(st.just(ACCOUNT_SHA), st.text(alphabet="0123456789abcdefABCDEF", max_size=64), _json),
+    },
+)
 _manifests = st.one_of(
     _json,
     st.fixed_dictionaries({}, optional={**_field_values, "files": st.one_of(st.lists(_entries, max_size=3), _json)}),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -19,8 +18,15 @@ from hypothesis import strategies as st
 from q2c.settings import DBT_PROJECT_DIR, environment
 
 INPUTS = "q2c_quirk_inputs"
-INPUT_COLUMNS = {"us_date": "VARCHAR", "us_datetime": "VARCHAR", "flag": "VARCHAR", "amount_minor": "BIGINT",
-                 "unit_amount_text": "VARCHAR", "currency": "VARCHAR", "money_text": "VARCHAR"}
+INPUT_COLUMNS = {
+    "us_date": "VARCHAR",
+    "us_datetime": "VARCHAR",
+    "flag": "VARCHAR",
+    "amount_minor": "BIGINT",
+    "unit_amount_text": "VARCHAR",
+    "currency": "VARCHAR",
+    "money_text": "VARCHAR",
+}
 # The same macro calls as the staging models (stg_erp__*, stg_billing__*, stg_crm__*).
 QUERY = f"""
 select
@@ -41,10 +47,23 @@ MONEY_LIMIT = 10**14  # decimal(18,4) holds |x| < 10^14
 def compiled_sql(tmp_path_factory) -> str:
     work = tmp_path_factory.mktemp("quirk_compile")
     with environment({"Q2C_DUCKDB_PATH": str(work / "compile.duckdb")}):
-        result = dbtRunner().invoke([
-            "compile", "--inline", QUERY, "--project-dir", str(DBT_PROJECT_DIR),
-            "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(work / "target"),
-            "--log-path", str(work / "logs"), "--quiet", "--no-use-colors"])
+        result = dbtRunner().invoke(
+            [
+                "compile",
+                "--inline",
+                QUERY,
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+                "--target-path",
+                str(work / "target"),
+                "--log-path",
+                str(work / "logs"),
+                "--quiet",
+                "--no-use-colors",
+            ]
+        )
     assert result.success, result.exception
     sql = result.result.results[0].node.compiled_code
     assert "strptime" in sql and INPUTS in sql  # really the macros' DuckDB SQL
@@ -59,7 +78,8 @@ def run_parsers(sql: str, rows: list[dict]) -> list[dict]:
         names = list(INPUT_COLUMNS)
         conn.executemany(
             f"INSERT INTO {INPUTS} VALUES (?, {', '.join('?' for _ in names)})",
-            [[i, *(row.get(n) for n in names)] for i, row in enumerate(rows)])
+            [[i, *(row.get(n) for n in names)] for i, row in enumerate(rows)],
+        )
         cursor = conn.execute(sql.replace(f"from {INPUTS}", f"from {INPUTS} order by _n"))
         out_names = [d[0] for d in cursor.description]
         return [dict(zip(out_names, r)) for r in cursor.fetchall()]
@@ -77,7 +97,8 @@ def _us_datetime(t: datetime, pad: bool) -> str:
 
 _dates = st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31))
 _minutes = st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2199, 12, 31)).map(
-    lambda t: t.replace(second=0, microsecond=0))
+    lambda t: t.replace(second=0, microsecond=0)
+)
 _fast = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -102,8 +123,12 @@ def test_netsuite_12_am_and_pm_edges(compiled_sql):
     out = run_parsers(compiled_sql, [{"us_datetime": t} for t in texts])
     base = datetime(2026, 3, 1)
     assert [r["us_datetime"] for r in out] == [
-        base, base + timedelta(minutes=59), base + timedelta(hours=12),
-        base + timedelta(hours=23, minutes=59), base]
+        base,
+        base + timedelta(minutes=59),
+        base + timedelta(hours=12),
+        base + timedelta(hours=23, minutes=59),
+        base,
+    ]
 
 
 _spellings = st.sampled_from(["T", "F", "true", "false", "TRUE", "FALSE", "True", "False", " t ", "f "])
@@ -158,13 +183,21 @@ def test_stripe_decimal_strings_in_minor_units(compiled_sql, cases):
 
 
 @_fast
-@given(st.lists(st.decimals(min_value=-MONEY_LIMIT + 1, max_value=MONEY_LIMIT - 1, places=4,
-                            allow_nan=False, allow_infinity=False), min_size=1, max_size=40),
-       st.sampled_from(["plain", "two_places", "no_trailing_zeros"]))
+@given(
+    st.lists(
+        st.decimals(
+            min_value=-MONEY_LIMIT + 1, max_value=MONEY_LIMIT - 1, places=4, allow_nan=False, allow_infinity=False
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.sampled_from(["plain", "two_places", "no_trailing_zeros"]),
+)
 def test_decimal_strings_become_exact_money(compiled_sql, values, style):
     def text(v: Decimal) -> str:
         if style == "two_places" and v == v.quantize(Decimal("0.01")):
             return f"{v:.2f}"  # NetSuite / Salesforce money text
         return format(v.normalize(), "f") if style == "no_trailing_zeros" else format(v, "f")
+
     out = run_parsers(compiled_sql, [{"money_text": text(v)} for v in values])
     assert [r["money"] for r in out] == values

@@ -27,8 +27,7 @@ B1, B2, B3 = "2026-11-20T02-00-00Z", "2026-11-21T02-00-00Z", "2026-11-22T02-00-0
 FIRST = {"Account": [account(1), account(2, IsDeleted="yes")], "Opportunity": [opportunity(1)]}
 CHANGED = {"Account": [account(1, Name="Corrected"), account(3)], "Opportunity": [opportunity(1)]}
 ADVICE = "the data already loaded are kept: re-deliver corrections under a new batch id"
-CHANGED_REASON = (f"batch crm/{B1} was already loaded with different content: Account.csv sha256 "
-                  f"differs; {ADVICE}")
+CHANGED_REASON = f"batch crm/{B1} was already loaded with different content: Account.csv sha256 differs; {ADVICE}"
 
 
 def _redeliver(wh, batch_id, objects, mode="incremental", system="crm"):
@@ -45,8 +44,9 @@ def _derived(folder) -> str:
 
 def _raw(wh) -> dict:
     """The raw rows of the crm tables B1 fed, dlt's per-load columns included."""
-    return {t: wh.query(f"SELECT * FROM raw_crm.{t} ORDER BY ALL")
-            for t in ("account", "opportunity", "raw_quarantine")}
+    return {
+        t: wh.query(f"SELECT * FROM raw_crm.{t} ORDER BY ALL") for t in ("account", "opportunity", "raw_quarantine")
+    }
 
 
 def _log_row(wh, batch_id) -> list[tuple]:
@@ -56,9 +56,13 @@ def _log_row(wh, batch_id) -> list[tuple]:
 
 
 def _log(wh) -> dict:
-    return {r[0]: r[1:] for r in wh.query(
-        "SELECT batch_id, status, mode, extracted_at, rows_manifest, rows_loaded, rows_quarantined, "
-        "reason FROM raw_crm.batch_log")}
+    return {
+        r[0]: r[1:]
+        for r in wh.query(
+            "SELECT batch_id, status, mode, extracted_at, rows_manifest, rows_loaded, rows_quarantined, "
+            "reason FROM raw_crm.batch_log"
+        )
+    }
 
 
 def _loads(wh) -> int:
@@ -68,8 +72,7 @@ def _loads(wh) -> int:
 def _land_first(wh):
     write_batch(wh.landing, "crm", B1, FIRST, mode="incremental")
     report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
-    assert [(b.batch_id, b.status, b.rows_loaded, b.rows_quarantined) for b in report.batches] == [
-        (B1, "loaded", 2, 1)]
+    assert [(b.batch_id, b.status, b.rows_loaded, b.rows_quarantined) for b in report.batches] == [(B1, "loaded", 2, 1)]
     [row] = _log_row(wh, B1)
     assert row[4:8] == ("loaded", 3, 2, 1)  # status, rows_manifest, rows_loaded, rows_quarantined
     return _raw(wh), [row]
@@ -83,8 +86,7 @@ def _orchestration_view(wh):
 
     settings = settings_for(wh.landing, wh.duckdb_path)
     with duckdb.connect(str(wh.duckdb_path), read_only=True) as conn:
-        return (newest_loaded_batch_date(conn), batch_accounting(conn, "crm"),
-                batches_accepted(conn, "crm", settings))
+        return (newest_loaded_batch_date(conn), batch_accounting(conn, "crm"), batches_accepted(conn, "crm", settings))
 
 
 def test_identical_redelivery_is_a_no_op_even_with_a_rewritten_manifest(wh):
@@ -107,16 +109,14 @@ def test_changed_redelivery_is_logged_under_its_own_id_and_the_loaded_row_never_
     derived = _derived(_redeliver(wh, B1, CHANGED))
 
     report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
-    assert [(b.batch_id, b.status, b.reason) for b in report.batches] == [
-        (derived, "rejected", CHANGED_REASON)]
+    assert [(b.batch_id, b.status, b.reason) for b in report.batches] == [(derived, "rejected", CHANGED_REASON)]
     assert not report.ok and report.error is None and report.rows_loaded == 0
     assert (report.rejected[0].rows_manifest, report.rejected[0].rows_loaded) == (3, 0)
     assert f"rejected {derived}: {CHANGED_REASON}" in report.summary()
 
     # the loaded batch's row is untouched, the re-delivery has a row of its own
     assert _log_row(wh, B1) == first_row
-    assert _log(wh)[derived] == ("rejected", "incremental", datetime(2026, 11, 20, 2), 3, 0, 0,
-                                 CHANGED_REASON)
+    assert _log(wh)[derived] == ("rejected", "incremental", datetime(2026, 11, 20, 2), 3, 0, 0, CHANGED_REASON)
     assert set(_log(wh)) == {B1, derived}
     assert _raw(wh) == raw
     states = {s.batch_id: s for s in list_batches(wh.landing, wh.duckdb_path, ("crm",))}
@@ -124,18 +124,22 @@ def test_changed_redelivery_is_logged_under_its_own_id_and_the_loaded_row_never_
     assert states[derived].redelivery_of == B1 and states[derived].in_landing_zone
     listed = CliRunner().invoke(app, ["batches", "list", "--system", "crm"])
     assert listed.exit_code == 0, listed.output
-    assert [line.split()[1:3] for line in listed.output.splitlines()[2:]] == [
-        [B1, "loaded"], [derived, "rejected"]]
+    assert [line.split()[1:3] for line in listed.output.splitlines()[2:]] == [[B1, "loaded"], [derived, "rejected"]]
     assert "no longer in the landing zone" not in listed.output
 
     # as-of still comes from B1; accounting counts B1 (balanced) and not the re-delivery,
     # whose unloaded manifest rows would otherwise unbalance it; the WARN check names it
     as_of, accounting, accepted = _orchestration_view(wh)
     assert as_of == date(2026, 11, 20)
-    figures = {k: accounting.metadata[k].value
-               for k in ("batches_loaded", "rows_manifest", "rows_loaded", "rows_quarantined")}
+    figures = {
+        k: accounting.metadata[k].value for k in ("batches_loaded", "rows_manifest", "rows_loaded", "rows_quarantined")
+    }
     assert accounting.passed and figures == {
-        "batches_loaded": 1, "rows_manifest": 3, "rows_loaded": 2, "rows_quarantined": 1}
+        "batches_loaded": 1,
+        "rows_manifest": 3,
+        "rows_loaded": 2,
+        "rows_quarantined": 1,
+    }
     assert not accepted.passed and derived in accepted.metadata["rejected_or_held"].value
 
     # every run reports it again but writes nothing; nothing is held back
@@ -149,7 +153,9 @@ def test_changed_redelivery_is_logged_under_its_own_id_and_the_loaded_row_never_
     assert _log_row(wh, B1) == first_row
     assert [r for r in wh.query("SELECT * FROM raw_crm.batch_log") if r[1] != B2] == log
     assert wh.query("SELECT id, name, _q2c_batch_id FROM raw_crm.account ORDER BY 1") == [
-        ("001000000000000001", "Acme 1", B1), ("001000000000000004", "Acme 4", B2)]
+        ("001000000000000001", "Acme 1", B1),
+        ("001000000000000004", "Acme 4", B2),
+    ]
     assert _orchestration_view(wh)[0] == date(2026, 11, 21)
 
 
@@ -161,7 +167,8 @@ def test_the_reason_names_every_difference(wh):
     assert report.rejected[0].reason == (
         f"batch crm/{B1} was already loaded with different content: mode differs (loaded full, "
         "now incremental); Opportunity.csv no longer listed; Product2.csv not in the loaded batch; "
-        f"{ADVICE}")
+        f"{ADVICE}"
+    )
 
 
 def test_an_invalid_manifest_under_a_loaded_id_is_rejected_too(wh):
@@ -172,8 +179,10 @@ def test_an_invalid_manifest_under_a_loaded_id_is_rejected_too(wh):
     (folder / "_manifest.json").write_text(json.dumps(manifest))
     report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     derived = f"{B1}~redelivered-{file_sha256(folder / '_manifest.json')[:8]}"
-    reason = (f"batch crm/{B1} was already loaded; its re-delivered manifest cannot be compared "
-              f"(_manifest.json: batch_id '{B3}' does not match folder '{B1}'); {ADVICE}")
+    reason = (
+        f"batch crm/{B1} was already loaded; its re-delivered manifest cannot be compared "
+        f"(_manifest.json: batch_id '{B3}' does not match folder '{B1}'); {ADVICE}"
+    )
     assert [(b.batch_id, b.status, b.reason) for b in report.batches] == [(derived, "rejected", reason)]
     assert _log(wh)[derived] == ("rejected", None, None, 0, 0, 0, reason)  # no valid mode/time
     assert _raw(wh) == raw and _log_row(wh, B1) == first_row
@@ -195,20 +204,25 @@ def test_skip_acknowledges_that_content_only_and_the_loaded_row_never_moves(wh):
         skip_batch(d1, "again", wh.landing, wh.duckdb_path)
 
     log, loads = wh.query("SELECT * FROM raw_crm.batch_log"), _loads(wh)
-    assert land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False).batches == []  # not reported again
+    assert (
+        land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False).batches == []
+    )  # not reported again
     assert wh.query("SELECT * FROM raw_crm.batch_log") == log and _loads(wh) == loads
     assert _raw(wh) == raw
 
     # other content under the same id is a new rejection, with an id of its own
     d2 = _derived(_redeliver(wh, B1, {"Account": [account(1, Name="Third try")]}))
-    assert [(b.batch_id, b.status) for b in land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False).batches] == [
-        (d2, "rejected")]
+    assert [
+        (b.batch_id, b.status)
+        for b in land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False).batches
+    ] == [(d2, "rejected")]
     d3 = _derived(_redeliver(wh, B1, {"Account": [account(1, Name="Fourth try")]}))
-    assert [(b.batch_id, b.status) for b in land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False).batches] == [
-        (d3, "rejected")]
+    assert [
+        (b.batch_id, b.status)
+        for b in land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False).batches
+    ] == [(d3, "rejected")]
     assert len({d1, d2, d3}) == 3
-    assert {b: v[0] for b, v in _log(wh).items()} == {B1: "loaded", d1: "skipped", d2: "rejected",
-                                                       d3: "rejected"}
+    assert {b: v[0] for b, v in _log(wh).items()} == {B1: "loaded", d1: "skipped", d2: "rejected", d3: "rejected"}
     assert _log_row(wh, B1) == first_row
 
     # the batch's own id names its rejected re-delivery only when there is one
@@ -227,7 +241,9 @@ def test_skip_acknowledges_that_content_only_and_the_loaded_row_never_moves(wh):
     report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert [(b.batch_id, b.status) for b in report.batches] == [(B3, "loaded")]  # d3 was skipped
     assert wh.query("SELECT id, name, _q2c_batch_id FROM raw_crm.account ORDER BY 1") == [
-        ("001000000000000001", "Corrected", B3), ("001000000000000003", "Acme 3", B3)]
+        ("001000000000000001", "Corrected", B3),
+        ("001000000000000003", "Acme 3", B3),
+    ]
     assert _log_row(wh, B1) == first_row
 
 
@@ -248,13 +264,17 @@ def test_delivering_the_first_content_again_ends_the_reports_and_leaves_the_rows
 def test_a_batch_skipped_as_a_copy_is_guarded_the_same_way(wh):
     write_batch(wh.landing, "crm", B1, {"Account": [account(1)]}, mode="incremental")
     write_batch(wh.landing, "crm", B2, {"Account": [account(1)]}, mode="incremental")
-    assert [b.status for b in land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False).batches] == ["loaded", "skipped"]
+    assert [b.status for b in land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False).batches] == [
+        "loaded",
+        "skipped",
+    ]
     copy_row = _log_row(wh, B2)
     derived = _derived(_redeliver(wh, B2, {"Account": [account(1, Name="Changed")]}))
     report = land("crm", settings_for(wh.landing, wh.duckdb_path), raise_on_error=False)
     assert [(b.batch_id, b.status) for b in report.batches] == [(derived, "rejected")]
     assert report.rejected[0].reason.startswith(
-        f"batch crm/{B2} was already received with different content: Account.csv sha256 differs")
+        f"batch crm/{B2} was already received with different content: Account.csv sha256 differs"
+    )
     assert wh.query("SELECT name, _q2c_batch_id FROM raw_crm.account") == [("Acme 1", B1)]
     assert _log_row(wh, B2) == copy_row
 
@@ -267,6 +287,8 @@ def test_batches_recorded_before_per_file_checksums_are_still_compared(wh):
     derived = _derived(_redeliver(wh, B1, CHANGED, mode="full"))
     rejected = changed_redelivery("crm", first, legacy)
     assert (rejected.batch_id, rejected.status, rejected.reason) == (
-        derived, "rejected",
+        derived,
+        "rejected",
         f"batch crm/{B1} was already loaded with different content: the manifest's checksums differ "
-        f"from the ones loaded; {ADVICE}")
+        f"from the ones loaded; {ADVICE}",
+    )

@@ -14,8 +14,9 @@ BATCH = "2026-11-20T02-00-00Z"
 
 def _batch_log(warehouse):
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'raw_crm' "
-                             "AND table_name = 'batch_log'").fetchone()[0]
+        exists = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'raw_crm' AND table_name = 'batch_log'"
+        ).fetchone()[0]
         return con.execute("SELECT batch_id, status FROM raw_crm.batch_log").fetchall() if exists else []
 
 
@@ -27,7 +28,9 @@ def test_out_of_memory_fails_the_run_and_rejects_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(landing_run, "SCRATCH_MEMORY_LIMIT", "1MB")
     starved = land("crm", settings_for(landing, warehouse), raise_on_error=False)
     assert starved.error is not None and "Out of Memory" in starved.error
-    assert all(b.status != "rejected" for b in starved.batches), [(b.batch_id, b.status, b.reason) for b in starved.batches]
+    assert all(b.status != "rejected" for b in starved.batches), [
+        (b.batch_id, b.status, b.reason) for b in starved.batches
+    ]
     assert ("2026-11-20T02-00-00Z", "rejected") not in _batch_log(warehouse)
 
     monkeypatch.undo()

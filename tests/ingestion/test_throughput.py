@@ -22,9 +22,17 @@ pytestmark = pytest.mark.skipif(ROWS <= 0, reason="set Q2C_INGEST_BENCH_ROWS to 
 
 def _manifest(folder, system, name, obj, rows):
     data = (folder / name).read_bytes()
-    (folder / "_manifest.json").write_text(json.dumps({
-        "system": system, "batch_id": BATCH, "mode": "full", "extracted_at": "2026-11-22T02:00:00Z",
-        "files": [{"name": name, "object": obj, "rows": rows, "sha256": hashlib.sha256(data).hexdigest()}]}))
+    (folder / "_manifest.json").write_text(
+        json.dumps(
+            {
+                "system": system,
+                "batch_id": BATCH,
+                "mode": "full",
+                "extracted_at": "2026-11-22T02:00:00Z",
+                "files": [{"name": name, "object": obj, "rows": rows, "sha256": hashlib.sha256(data).hexdigest()}],
+            }
+        )
+    )
 
 
 def test_landing_throughput(wh):

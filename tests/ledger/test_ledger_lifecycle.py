@@ -32,7 +32,9 @@ def test_exception_id_is_sha1_of_rule_subject_and_attribute(warehouse, finding):
 
 
 def test_first_sighting_opens_with_event(warehouse, finding):
-    warehouse.night(D1, [finding("ACC-01", "001A"), finding("INV-03", "in_1", subject_type="billing_invoice", amount="120.50")])
+    warehouse.night(
+        D1, [finding("ACC-01", "001A"), finding("INV-03", "in_1", subject_type="billing_invoice", amount="120.50")]
+    )
     update = apply_findings(warehouse.conn, D1)
     assert (update.new, update.resolved, update.reopened, update.findings) == (2, 0, 0, 2)
     rows = _exceptions(warehouse)
@@ -139,7 +141,8 @@ def test_ledger_tables_survive_and_are_not_rebuilt(warehouse, finding):
 
 
 @pytest.mark.parametrize(
-    ("age", "bucket"), [(0, "0-30"), (30, "0-30"), (31, "31-60"), (60, "31-60"), (61, "61-90"), (90, "61-90"), (91, "90+")]
+    ("age", "bucket"),
+    [(0, "0-30"), (30, "0-30"), (31, "31-60"), (60, "31-60"), (61, "61-90"), (90, "61-90"), (91, "90+")],
 )
 def test_aging_buckets(age, bucket):
     assert aging_bucket(age) == bucket

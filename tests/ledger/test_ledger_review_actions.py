@@ -110,8 +110,13 @@ def test_resolved_exception_cannot_be_acknowledged(ledger):
 
 
 def test_review_covers_every_rule_with_counts_severity_and_sql(ledger, finding):
-    ledger.night(D2, [finding("INV-03", "in_1", subject_type="billing_invoice", amount="2000"),
-                      finding("BOOK-02", "006X", subject_type="crm_opportunity")])
+    ledger.night(
+        D2,
+        [
+            finding("INV-03", "in_1", subject_type="billing_invoice", amount="2000"),
+            finding("BOOK-02", "006X", subject_type="crm_opportunity"),
+        ],
+    )
     apply_findings(ledger.conn, D2)
     reviews = {r.rule_id: r for r in review_rules(ledger.conn, D2, MATERIALITY)}
     assert list(reviews) == [r.rule_id for r in RULES] and len(reviews) == 27
@@ -129,8 +134,11 @@ def test_review_covers_every_rule_with_counts_severity_and_sql(ledger, finding):
 
 
 def test_count_threshold_makes_many_findings_material(warehouse, finding):
-    warehouse.night(D1, [finding("BOOK-02", f"006{i}", subject_type="crm_opportunity") for i in range(3)]
-                    + [finding("RATE-01", f"{i}", subject_type="psa_time_entry", amount="1") for i in range(2)])
+    warehouse.night(
+        D1,
+        [finding("BOOK-02", f"006{i}", subject_type="crm_opportunity") for i in range(3)]
+        + [finding("RATE-01", f"{i}", subject_type="psa_time_entry", amount="1") for i in range(2)],
+    )
     apply_findings(warehouse.conn, D1)
     reviews = {r.rule_id: r for r in review_rules(warehouse.conn, D1, MATERIALITY)}
     assert (reviews["BOOK-02"].unquantified_open, reviews["BOOK-02"].severity) == (3, "error")

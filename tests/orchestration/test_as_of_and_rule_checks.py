@@ -27,7 +27,9 @@ def warehouse(tmp_path) -> Settings:
             ],
         }.items():
             conn.execute(f"CREATE SCHEMA raw_{system}")
-            conn.execute(f"CREATE TABLE raw_{system}.batch_log (batch_id VARCHAR, extracted_at TIMESTAMP, status VARCHAR)")
+            conn.execute(
+                f"CREATE TABLE raw_{system}.batch_log (batch_id VARCHAR, extracted_at TIMESTAMP, status VARCHAR)"
+            )
             conn.executemany(f"INSERT INTO raw_{system}.batch_log VALUES (?, ?, ?)", rows)
     return wh
 
@@ -72,8 +74,7 @@ def test_rule_check_result_carries_severity_counts_table_and_sql(warehouse):
         )
         apply_findings(conn, date(2026, 11, 22))
         reviews = {
-            r.rule_id: r
-            for r in review_rules(conn, date(2026, 11, 22), Materiality(amount=Decimal("5000"), count=25))
+            r.rule_id: r for r in review_rules(conn, date(2026, 11, 22), Materiality(amount=Decimal("5000"), count=25))
         }
     warn = check_result(reviews["INV-03"])
     assert warn.check_name == "INV_03" and warn.passed is False

@@ -46,8 +46,9 @@ def test_as_of_and_thresholds_come_from_the_environment_and_keep_partial_parsing
 
 
 def test_vars_on_the_command_line_override_the_environment(dbt, tmp_path):
-    compiled = _compile(dbt, tmp_path / "target", {"as_of": "2026-05-04"},
-                        "--vars", json.dumps({"as_of": "2026-07-01"}))
+    compiled = _compile(
+        dbt, tmp_path / "target", {"as_of": "2026-05-04"}, "--vars", json.dumps({"as_of": "2026-07-01"})
+    )
     assert "cast('2026-07-01' as date)" in compiled and "2026-05-04" not in compiled
 
 

@@ -10,10 +10,25 @@ from ingestion.catalog import SYSTEMS, raw_tables
 from q2c.rule_catalogue import RULES
 
 MARTS = (
-    "customers", "customer_keys", "erp_customers", "billing_customers", "billing_customer_tax_ids",
-    "opportunities", "psa_projects", "engagements", "rate_cards", "consultants", "time_entries",
-    "expenses", "billing_invoices", "billing_invoice_lines", "erp_invoices", "erp_invoice_lines",
-    "payments", "payment_applications", "credit_notes",
+    "customers",
+    "customer_keys",
+    "erp_customers",
+    "billing_customers",
+    "billing_customer_tax_ids",
+    "opportunities",
+    "psa_projects",
+    "engagements",
+    "rate_cards",
+    "consultants",
+    "time_entries",
+    "expenses",
+    "billing_invoices",
+    "billing_invoice_lines",
+    "erp_invoices",
+    "erp_invoice_lines",
+    "payments",
+    "payment_applications",
+    "credit_notes",
 )
 RECON_FAMILY_MODELS = ("recon_accounts", "recon_rates", "recon_unbilled", "recon_invoices", "recon_bookings")
 LEDGER = dg.AssetKey(["recon", "exception_ledger"])
@@ -47,9 +62,7 @@ def test_staging_marts_recon_and_ledger_assets_exist(graph):
     keys = graph.get_all_asset_keys()
     staging = [k for k in keys if k.path[0] == "staging"]
     assert any(k.path[1] == "stg_crm__accounts" for k in staging)
-    assert {s.split("__")[0] for k in staging for s in [k.path[1]]} >= {
-        "stg_crm", "stg_psa", "stg_erp", "stg_billing"
-    }
+    assert {s.split("__")[0] for k in staging for s in [k.path[1]]} >= {"stg_crm", "stg_psa", "stg_erp", "stg_billing"}
     for mart in MARTS:
         assert dg.AssetKey(["marts", mart]) in keys, mart
     for model in (*RECON_FAMILY_MODELS, "findings"):

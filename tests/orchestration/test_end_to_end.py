@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from ingestion.catalog import SYSTEMS
-from q2c_demo.data import generate
 from q2c.settings import RECON_CONFIG_DEFAULT
+from q2c_demo.data import generate
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +48,7 @@ def _query(root: Path, sql: str) -> list[tuple]:
 
 def _manifests(root: Path, system: str) -> dict[str, dict]:
     return {
-        p.parent.name: json.loads(p.read_text())
-        for p in sorted((root / "landing" / system).glob("*/_manifest.json"))
+        p.parent.name: json.loads(p.read_text()) for p in sorted((root / "landing" / system).glob("*/_manifest.json"))
     }
 
 
@@ -77,9 +76,11 @@ def test_rows_landed_equal_the_manifests(world):
             assert status == "loaded", (system, batch_id)
             assert rows_manifest == sum(f["rows"] for f in manifest["files"])
             assert rows_loaded == rows_manifest and rows_quarantined == 0, (system, batch_id)
-            per_file = {f["object"]: f["rows_loaded"] for f in json.loads(files)} if isinstance(files, str) else {
-                f["object"]: f["rows_loaded"] for f in files
-            }
+            per_file = (
+                {f["object"]: f["rows_loaded"] for f in json.loads(files)}
+                if isinstance(files, str)
+                else {f["object"]: f["rows_loaded"] for f in files}
+            )
             assert per_file == {f["object"]: f["rows"] for f in manifest["files"]}, (system, batch_id)
         expected = sum(sum(f["rows"] for f in m["files"]) for m in manifests.values())
         assert first.rows_landed[system] == expected, system
@@ -96,11 +97,13 @@ def test_mart_money_totals_equal_the_generator_totals(world):
     def expect(name: str) -> dict[str, Decimal]:
         return {k: Decimal(v) for k, v in totals[name].items()}
 
-    assert _by_currency(_query(root, "SELECT currency_code, sum(total) FROM marts.billing_invoices GROUP BY 1")) == expect(
-        "billing_invoice_total_by_currency"
-    )
     assert _by_currency(
-        _query(root, "SELECT currency_code, sum(total) FROM marts.credit_notes WHERE source_system = 'billing' GROUP BY 1")
+        _query(root, "SELECT currency_code, sum(total) FROM marts.billing_invoices GROUP BY 1")
+    ) == expect("billing_invoice_total_by_currency")
+    assert _by_currency(
+        _query(
+            root, "SELECT currency_code, sum(total) FROM marts.credit_notes WHERE source_system = 'billing' GROUP BY 1"
+        )
     ) == expect("credit_note_total_by_currency")
     assert _by_currency(_query(root, "SELECT currency_code, sum(total) FROM marts.erp_invoices GROUP BY 1")) == expect(
         "erp_invoice_total_by_currency"
@@ -134,9 +137,7 @@ def test_ledger_holds_tonights_findings_and_every_rule_is_reviewed(world):
     )
     assert findings > 0
     assert open_exceptions == findings == events
-    assert [r.rule_id for r in first.reviews] == [
-        r for r in (x.rule_id for x in first.reviews)
-    ] and len(first.reviews) == 27
+    assert [r.rule_id for r in first.reviews] == [x.rule_id for x in first.reviews] and len(first.reviews) == 27
     assert sum(r.firing for r in first.reviews) == findings
     report = root / "reports" / f"{first.as_of.isoformat()}.md"
     assert report.exists() and (root / "reports" / "latest.md").read_text() == report.read_text()

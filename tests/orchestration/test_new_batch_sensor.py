@@ -32,7 +32,9 @@ def instance():
 
 
 def _tick(instance, cursor=None):
-    return new_batch_sensor(dg.build_sensor_context(instance=instance, cursor=cursor, resources={"settings": get_settings()}))
+    return new_batch_sensor(
+        dg.build_sensor_context(instance=instance, cursor=cursor, resources={"settings": get_settings()})
+    )
 
 
 def test_new_complete_batch_requests_a_nightly_run(landing, instance):

@@ -22,17 +22,24 @@ from q2c.warehouse import warehouse_connection
 from q2c_demo.data import generate
 
 # columns that name the run or the wall-clock moment, which differ between any two runs
-_EXCEPTION_COLUMNS = "exception_id, rule_id, subject_type, subject_id, attribute, status, first_seen_as_of, last_seen_as_of"
+_EXCEPTION_COLUMNS = (
+    "exception_id, rule_id, subject_type, subject_id, attribute, status, first_seen_as_of, last_seen_as_of"
+)
 _EVENT_COLUMNS = "exception_id, event_type, status_before, status_after, actor, as_of"
 
 
 def _world(root: Path, landing: Path) -> Settings:
     shutil.copytree(landing, root / "landing")
     return settings_for(
-        root / "landing", root / "data" / "warehouse.duckdb",
-        ground_truth_dir=root / "ground_truth", reports_dir=root / "reports", docs_dir=root / "docs",
-        published_path=root / "published" / "warehouse.duckdb", dagster_home=root / "dagster_home",
-        as_of=None, build_docs=False,
+        root / "landing",
+        root / "data" / "warehouse.duckdb",
+        ground_truth_dir=root / "ground_truth",
+        reports_dir=root / "reports",
+        docs_dir=root / "docs",
+        published_path=root / "published" / "warehouse.duckdb",
+        dagster_home=root / "dagster_home",
+        as_of=None,
+        build_docs=False,
     )
 
 
@@ -50,8 +57,11 @@ def _scheduled_night(settings: Settings) -> str:
         run = instance.get_run_by_id(result.run_id)
         [success] = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.RUN_SUCCESS)
         context = dg.build_run_status_sensor_context(
-            sensor_name=nightly_finished.name, dagster_instance=instance, dagster_run=run,
-            dagster_event=success.dagster_event, resources={"settings": settings},
+            sensor_name=nightly_finished.name,
+            dagster_instance=instance,
+            dagster_run=run,
+            dagster_event=success.dagster_event,
+            resources={"settings": settings},
         )
         assert nightly_finished(context) is None  # the sensor finished this run itself
         assert instance.get_run_by_id(run.run_id).tags[FINISHED_TAG] == "the run-status sensor"
@@ -60,7 +70,9 @@ def _scheduled_night(settings: Settings) -> str:
 
 def _files(settings: Settings) -> set[str]:
     roots = {"reports": settings.reports_dir, "published": settings.published_path.parent}
-    return {f"{name}/{p.relative_to(folder)}" for name, folder in roots.items() for p in folder.rglob("*") if p.is_file()}
+    return {
+        f"{name}/{p.relative_to(folder)}" for name, folder in roots.items() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 def _ledger(settings: Settings) -> tuple[list[tuple], list[tuple]]:
@@ -84,8 +96,13 @@ def nights(tmp_path_factory):
 def test_both_nights_leave_the_same_files(nights):
     cli, scheduled, result, _ = nights
     files = _files(cli)
-    assert {"reports/latest.md", f"reports/{result.as_of.isoformat()}.md", "reports/latest.html",
-            f"reports/{result.as_of.isoformat()}.html", "published/warehouse.duckdb"} <= files
+    assert {
+        "reports/latest.md",
+        f"reports/{result.as_of.isoformat()}.md",
+        "reports/latest.html",
+        f"reports/{result.as_of.isoformat()}.html",
+        "published/warehouse.duckdb",
+    } <= files
     assert files == _files(scheduled)
 
 

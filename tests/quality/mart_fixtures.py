@@ -49,8 +49,20 @@ def good_rows() -> dict[str, list[tuple]]:
         invoices.append(
             (f"in_{i}", f"cus_{i % 4}", "paid" if paid else "open", cur, total, 0, total, total, paid, total - paid)
         )
-        erp.append((str(100 + i), f"INV{i}", "paid_in_full" if paid else "open", str(i % 4), cur, total,
-                    f"in_{i}", paid, total - paid, 1))
+        erp.append(
+            (
+                str(100 + i),
+                f"INV{i}",
+                "paid_in_full" if paid else "open",
+                str(i % 4),
+                cur,
+                total,
+                f"in_{i}",
+                paid,
+                total - paid,
+                1,
+            )
+        )
     return {
         "customers": [(f"001{i}", f"Client {i}", "USD", "US") for i in range(4)],
         "rate_cards": [
@@ -59,8 +71,18 @@ def good_rows() -> dict[str, list[tuple]]:
             ("00k3", "0062", "Consultant", 18000, "JPY", "2026-01-01", 50, 0),  # high-nominal: exempt
         ],
         "time_entries": [
-            (str(i), "2026-10-01", 7.5, 7.5, str(i % 3), ["unsubmitted", "submitted", "approved"][i % 3],
-             "PRJ-1", "USD", 175, 80)
+            (
+                str(i),
+                "2026-10-01",
+                7.5,
+                7.5,
+                str(i % 3),
+                ["unsubmitted", "submitted", "approved"][i % 3],
+                "PRJ-1",
+                "USD",
+                175,
+                80,
+            )
             for i in range(30)
         ],
         "billing_invoices": invoices,

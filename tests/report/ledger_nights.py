@@ -23,17 +23,36 @@ _COLUMNS = (
 )
 
 
-def fold_night(conn: duckdb.DuckDBPyConnection, as_of: date, findings: list[Finding], aging: dict[str, str] | None = None) -> None:
+def fold_night(
+    conn: duckdb.DuckDBPyConnection, as_of: date, findings: list[Finding], aging: dict[str, str] | None = None
+) -> None:
     """Replace recon.findings with ``findings`` as of ``as_of`` and fold them into the ledger."""
     conn.execute("CREATE SCHEMA IF NOT EXISTS recon")
     conn.execute(f"CREATE OR REPLACE TABLE recon.findings ({_COLUMNS})")
     for rule_id, family, subject_type, subject_id, amount, owner, explanation, key in findings:
-        keys = {c: None for c in FINDING_KEY_COLUMNS}
+        keys = dict.fromkeys(FINDING_KEY_COLUMNS)
         keys[key] = subject_id
         conn.execute(
             f"INSERT INTO recon.findings VALUES ({', '.join('?' * (5 + len(FINDING_KEY_COLUMNS) + 11))})",
-            [rule_id, family, subject_type, subject_id, "", *keys.values(), "expected", "actual", "USD",
-             amount, Decimal(1), amount, "USD", (aging or {}).get(subject_id), owner, explanation, as_of],
+            [
+                rule_id,
+                family,
+                subject_type,
+                subject_id,
+                "",
+                *keys.values(),
+                "expected",
+                "actual",
+                "USD",
+                amount,
+                Decimal(1),
+                amount,
+                "USD",
+                (aging or {}).get(subject_id),
+                owner,
+                explanation,
+                as_of,
+            ],
         )
     apply_findings(conn, as_of, run_id=f"run-{as_of}")
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import time
-
 import pytest
 
 SUITE_SECONDS: dict[str, float] = {}
@@ -9,7 +7,8 @@ SUITE_SECONDS: dict[str, float] = {}
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "scenarios: independent extract scenarios through the real pipeline (land + dbt build)")
+        "markers", "scenarios: independent extract scenarios through the real pipeline (land + dbt build)"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

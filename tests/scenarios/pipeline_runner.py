@@ -8,7 +8,6 @@ manifests the scenario wrote, as the rule catalogue defines it.
 from __future__ import annotations
 
 import json
-
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -35,12 +34,10 @@ class PipelineRun:
 
     @property
     def keys(self) -> set[FindingKey]:
-        return {(f["rule_id"], f["subject_type"], f["subject_id"], f["attribute"] or "")
-                for f in self.findings}
+        return {(f["rule_id"], f["subject_type"], f["subject_id"], f["attribute"] or "") for f in self.findings}
 
     def keys_for(self, subject_ids: set[str], family: str | None = None) -> set[FindingKey]:
-        return {k for k in self.keys
-                if k[2] in subject_ids and (family is None or k[0].startswith(family + "-"))}
+        return {k for k in self.keys if k[2] in subject_ids and (family is None or k[0].startswith(family + "-"))}
 
     def rows(self, rule_id: str, subject_id: str) -> list[dict[str, Any]]:
         return [f for f in self.findings if f["rule_id"] == rule_id and f["subject_id"] == subject_id]
@@ -83,10 +80,20 @@ def run_pipeline(landing: Path, work_dir: Path, as_of: date | None = None) -> Pi
 
     dbt_vars = load_recon_config(RECON_CONFIG_DEFAULT).dbt_vars(as_of)
     args = [
-        "build", "--vars", json.dumps(dbt_vars),
-        "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs"),
-        "--quiet", "--no-use-colors", "--no-send-anonymous-usage-stats",
+        "build",
+        "--vars",
+        json.dumps(dbt_vars),
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+        "--quiet",
+        "--no-use-colors",
+        "--no-send-anonymous-usage-stats",
     ]
     with environment({"Q2C_DUCKDB_PATH": str(db_path), "Q2C_LANDING_DIR": str(landing)}):
         started = time.perf_counter()
@@ -107,11 +114,13 @@ def run_pipeline(landing: Path, work_dir: Path, as_of: date | None = None) -> Pi
         for system in ("crm", "psa", "erp", "billing"):
             try:
                 quarantined = con.execute(
-                    f'select file, line_number, "check", message from raw_{system}.raw_quarantine').fetchall()
+                    f'select file, line_number, "check", message from raw_{system}.raw_quarantine'
+                ).fetchall()
             except duckdb.CatalogException:
                 continue
-            landing_problems.extend(f"{system} quarantined {f}:{line} {check}: {msg}"
-                                    for f, line, check, msg in quarantined)
+            landing_problems.extend(
+                f"{system} quarantined {f}:{line} {check}: {msg}" for f, line, check, msg in quarantined
+            )
         exists = con.execute(
             "select count(*) from information_schema.tables where table_schema = 'recon' and table_name = 'findings'"
         ).fetchone()[0]

@@ -22,8 +22,7 @@ def check(run: PipelineRun, scenario: Scenario, family: str) -> None:
     missing = scenario.expected - actual
     extra = actual - scenario.expected
     assert not missing and not extra, (
-        f"scenario {scenario.name!r} ({scenario.note}): "
-        f"missing {sorted(missing)}; unexpected {sorted(extra)}"
+        f"scenario {scenario.name!r} ({scenario.note}): missing {sorted(missing)}; unexpected {sorted(extra)}"
     )
 
 

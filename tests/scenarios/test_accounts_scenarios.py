@@ -15,7 +15,7 @@ import pytest
 from .conftest import SUITE_SECONDS
 from .extract_builder import SUB_UK, Batch, World
 from .pipeline_runner import PipelineRun, run_pipeline
-from .scenario_check import Scenario, check, assert_no_stray_findings
+from .scenario_check import Scenario, assert_no_stray_findings, check
 
 AS_OF = date(2026, 3, 31)
 T1 = datetime(2026, 3, 30, 2, 0, tzinfo=UTC)
@@ -41,20 +41,38 @@ def scenario(name: str, subjects, expected=(), note: str = "") -> None:
     SCENARIOS.append(Scenario(name, {str(s) for s in subjects}, set(expected), note))
 
 
-def clean_customer(name: str, *, close: date = OLD_CLOSE, erp_name: str | None = None,
-                   billing_name: str | None = None, won: bool = True, **account_kw):
+def clean_customer(
+    name: str,
+    *,
+    close: date = OLD_CLOSE,
+    erp_name: str | None = None,
+    billing_name: str | None = None,
+    won: bool = True,
+    **account_kw,
+):
     """A live account with a won opportunity, one ERP customer (both pointers) and one billing
     customer, all agreeing. Returns (account id, erp id, billing id)."""
     n = next(_n)
     erp_id = 5000 + n
     acc = w.account(n, name, erp_id=erp_id, **account_kw)
     w.opportunity(n, acc, f"ACCP-{n}", close=close, won=won)
-    w.erp_customer(erp_id, erp_name or name, acc, currency=account_kw.get("currency", "USD"),
-                   country=account_kw.get("country", "US"), vat=account_kw.get("tax_id"))
-    cus = w.billing_customer(f"cus_acc{n:05d}", billing_name or name, crm=acc, erp=str(erp_id),
-                             currency=(account_kw.get("currency") or "USD").lower(),
-                             country=account_kw.get("country", "US"),
-                             tax_ids=[account_kw["tax_id"]] if account_kw.get("tax_id") else [])
+    w.erp_customer(
+        erp_id,
+        erp_name or name,
+        acc,
+        currency=account_kw.get("currency", "USD"),
+        country=account_kw.get("country", "US"),
+        vat=account_kw.get("tax_id"),
+    )
+    cus = w.billing_customer(
+        f"cus_acc{n:05d}",
+        billing_name or name,
+        crm=acc,
+        erp=str(erp_id),
+        currency=(account_kw.get("currency") or "USD").lower(),
+        country=account_kw.get("country", "US"),
+        tax_ids=[account_kw["tax_id"]] if account_kw.get("tax_id") else [],
+    )
     return acc, str(erp_id), cus
 
 
@@ -80,23 +98,35 @@ acc = w.account(n, "Inactive ERP Only")
 w.opportunity(n, acc, f"ACCP-{n}", close=OLD_CLOSE)
 w.erp_customer(6000 + n, "Inactive ERP Only", acc, inactive=True)
 w.billing_customer(f"cus_acc{n:05d}", "Inactive ERP Only", crm=acc)
-scenario("acc01_inactive_erp_customer_counts", [acc, 6000 + n], [],
-         "an inactive ERP customer carrying the id in externalid is 'an ERP customer at all'")
+scenario(
+    "acc01_inactive_erp_customer_counts",
+    [acc, 6000 + n],
+    [],
+    "an inactive ERP customer carrying the id in externalid is 'an ERP customer at all'",
+)
 
 n = next(_n)
 acc = w.account(n, "Pointer Only", erp_id=6000 + n)
 w.opportunity(n, acc, f"ACCP-{n}", close=OLD_CLOSE)
 w.erp_customer(6000 + n, "Pointer Only", None)
 w.billing_customer(f"cus_acc{n:05d}", "Pointer Only", crm=acc)
-scenario("acc01_pointer_resolves_without_externalid", [acc, 6000 + n], [],
-         "ERP_Customer_Id__c resolves; empty externalid is not a conflict")
+scenario(
+    "acc01_pointer_resolves_without_externalid",
+    [acc, 6000 + n],
+    [],
+    "ERP_Customer_Id__c resolves; empty externalid is not a conflict",
+)
 
 n = next(_n)
 acc = w.account(n, "Dangling Pointer", erp_id=99_999)
 w.opportunity(n, acc, f"ACCP-{n}", close=OLD_CLOSE)
 w.billing_customer(f"cus_acc{n:05d}", "Dangling Pointer", crm=acc)
-scenario("acc01_dangling_pointer", [acc], [crm_key("ACC-01", acc)],
-         "ERP_Customer_Id__c names no ERP customer, none carries the id")
+scenario(
+    "acc01_dangling_pointer",
+    [acc],
+    [crm_key("ACC-01", acc)],
+    "ERP_Customer_Id__c names no ERP customer, none carries the id",
+)
 
 n = next(_n)
 acc = w.account(n, "Deleted Account", deleted=True)
@@ -137,8 +167,12 @@ acc = w.account(n, "Deleted Billing", erp_id=6000 + n)
 w.opportunity(n, acc, f"ACCP-{n}", close=OLD_CLOSE)
 w.erp_customer(6000 + n, "Deleted Billing", acc)
 w.billing_customer(f"cus_acc{n:05d}", "Deleted Billing", crm=acc, deleted=True)
-scenario("acc02_only_billing_customer_deleted", [acc, 6000 + n, f"cus_acc{n:05d}"],
-         [crm_key("ACC-02", acc)], "deleted: true is not live")
+scenario(
+    "acc02_only_billing_customer_deleted",
+    [acc, 6000 + n, f"cus_acc{n:05d}"],
+    [crm_key("ACC-02", acc)],
+    "deleted: true is not live",
+)
 
 # ---- ACC-03: names --------------------------------------------------------------------
 for label, crm_name, erp_name, billing_name in [
@@ -151,8 +185,12 @@ for label, crm_name, erp_name, billing_name in [
     ("sa_corp", "Société Générale Conseil SA", "Societe Generale Conseil Corp", "SOCIÉTÉ GÉNÉRALE CONSEIL"),
 ]:
     acc, erp, cus = clean_customer(crm_name, erp_name=erp_name, billing_name=billing_name)
-    scenario(f"acc03_name_equal_after_normalising_{label}", [acc, erp, cus], [],
-             f"{crm_name!r} ~ {erp_name!r} ~ {billing_name!r}")
+    scenario(
+        f"acc03_name_equal_after_normalising_{label}",
+        [acc, erp, cus],
+        [],
+        f"{crm_name!r} ~ {erp_name!r} ~ {billing_name!r}",
+    )
 
 acc, erp, cus = clean_customer("Northwind Traders", erp_name="Northwind Trading")
 scenario("acc03_name_differs_in_erp", [acc, erp, cus], [acc03(acc, "name")])
@@ -161,8 +199,12 @@ acc, erp, cus = clean_customer("Contoso Pharma", billing_name="Contoso Pharmaceu
 scenario("acc03_name_differs_in_billing", [acc, erp, cus], [acc03(acc, "name")])
 
 acc, erp, cus = clean_customer("Fabrikam", erp_name="Fabrikam East", billing_name="Fabrikam West")
-scenario("acc03_name_differs_in_both_one_finding", [acc, erp, cus], [acc03(acc, "name")],
-         "one finding per account and attribute")
+scenario(
+    "acc03_name_differs_in_both_one_finding",
+    [acc, erp, cus],
+    [acc03(acc, "name")],
+    "one finding per account and attribute",
+)
 
 # ---- ACC-03: currency, country, tax id, legal entity -----------------------------------
 n = next(_n)
@@ -170,8 +212,12 @@ acc = w.account(n, "Currency Drift", currency="EUR", country="DE", erp_id=6000 +
 w.opportunity(n, acc, f"ACCP-{n}", close=OLD_CLOSE, currency="EUR")
 w.erp_customer(6000 + n, "Currency Drift", acc, currency="USD", country="DE")
 w.billing_customer(f"cus_acc{n:05d}", "Currency Drift", crm=acc, currency="eur", country="DE")
-scenario("acc03_currency_differs_in_erp", [acc, 6000 + n, f"cus_acc{n:05d}"], [acc03(acc, "currency")],
-         "lower-case 'eur' in billing is equal; ERP USD differs")
+scenario(
+    "acc03_currency_differs_in_erp",
+    [acc, 6000 + n, f"cus_acc{n:05d}"],
+    [acc03(acc, "currency")],
+    "lower-case 'eur' in billing is equal; ERP USD differs",
+)
 
 n = next(_n)
 acc = w.account(n, "Lower Case Currency", currency="GBP", country="GB", erp_id=6000 + n)
@@ -203,12 +249,15 @@ w.billing_customer(f"cus_acc{n:05d}", "Tax Same", crm=acc, tax_ids=["GB123456789
 scenario("acc03_tax_id_equal", [acc, 6000 + n, f"cus_acc{n:05d}"], [])
 
 acc, erp, cus = clean_customer("Entity Drift", legal_entity="Q2 Advisory Ltd")
-scenario("acc03_legal_entity_suffix_counts", [acc, erp, cus], [acc03(acc, "legal_entity")],
-         "CRM 'Q2 Advisory Ltd' vs subsidiary legalname 'Q2 Advisory Inc.': suffixes count")
+scenario(
+    "acc03_legal_entity_suffix_counts",
+    [acc, erp, cus],
+    [acc03(acc, "legal_entity")],
+    "CRM 'Q2 Advisory Ltd' vs subsidiary legalname 'Q2 Advisory Inc.': suffixes count",
+)
 
 acc, erp, cus = clean_customer("Entity Case", legal_entity="q2 advisory inc")
-scenario("acc03_legal_entity_case_punctuation_equal", [acc, erp, cus], [],
-         "'q2 advisory inc' vs 'Q2 Advisory Inc.'")
+scenario("acc03_legal_entity_case_punctuation_equal", [acc, erp, cus], [], "'q2 advisory inc' vs 'Q2 Advisory Inc.'")
 
 n = next(_n)
 acc = w.account(n, "Deleted Drift", deleted=True, erp_id=6000 + n)
@@ -219,8 +268,12 @@ n = next(_n)
 acc = w.account(n, "Live With Dead Downstream", erp_id=6000 + n)
 w.erp_customer(6000 + n, "Inactive Other Name", acc, inactive=True)
 w.billing_customer(f"cus_acc{n:05d}", "Deleted Other Name", crm=acc, deleted=True)
-scenario("acc03_inactive_erp_and_deleted_billing_not_compared", [acc, 6000 + n, f"cus_acc{n:05d}"], [],
-         "only live downstream customers are compared (no won opportunity: ACC-01/02 out of scope)")
+scenario(
+    "acc03_inactive_erp_and_deleted_billing_not_compared",
+    [acc, 6000 + n, f"cus_acc{n:05d}"],
+    [],
+    "only live downstream customers are compared (no won opportunity: ACC-01/02 out of scope)",
+)
 
 # ---- ACC-04 ---------------------------------------------------------------------------
 n = next(_n)
@@ -228,8 +281,12 @@ other = w.account(n, "Key Owner")
 n2 = next(_n)
 acc = w.account(n2, "Key Owner", erp_id=6000 + n)
 w.erp_customer(6000 + n, "Key Owner", other)
-scenario("acc04_pointer_to_customer_of_another_account", [acc], [crm_key("ACC-04", acc)],
-         "ERP_Customer_Id__c -> ERP customer whose externalid names another account")
+scenario(
+    "acc04_pointer_to_customer_of_another_account",
+    [acc],
+    [crm_key("ACC-04", acc)],
+    "ERP_Customer_Id__c -> ERP customer whose externalid names another account",
+)
 
 n = next(_n)
 acc = w.account(n, "Two ERP Customers")
@@ -267,14 +324,14 @@ n = next(_n)
 acc = w.account(n, "Empty Pointers")
 w.erp_customer(6000 + n, "Empty Pointers", acc)
 w.billing_customer(f"cus_acc{n:05d}", "Empty Pointers", crm=acc, erp=None)
-scenario("acc04_empty_pointers_not_conflicts", [acc], [],
-         "no ERP_Customer_Id__c, no metadata.erp_customer_id")
+scenario("acc04_empty_pointers_not_conflicts", [acc], [], "no ERP_Customer_Id__c, no metadata.erp_customer_id")
 
 n = next(_n)
 acc = w.account(n, "Consistent Keys", erp_id=6000 + n)
 w.erp_customer(6000 + n, "Consistent Keys", acc)
 w.billing_customer(f"cus_acc{n:05d}", "Consistent Keys", crm=acc, erp=str(6000 + n))
 scenario("acc04_consistent_keys", [acc], [])
+
 
 # ---- ACC-05 ---------------------------------------------------------------------------
 def inactive_customer(label: str):
@@ -290,13 +347,15 @@ w.erp_invoice(80000 + n, entity=erp, currency="USD", lines=[("Consultant", "1", 
 scenario("acc05_inactive_with_open_invoice", [erp], [("ACC-05", "erp_customer", str(erp), "")])
 
 n, acc, erp = inactive_customer("Inactive Paid Invoice")
-w.erp_invoice(80000 + n, entity=erp, currency="USD", lines=[("Consultant", "1", "500.00", "500.00")],
-              status="B", paid="500.00")
+w.erp_invoice(
+    80000 + n, entity=erp, currency="USD", lines=[("Consultant", "1", "500.00", "500.00")], status="B", paid="500.00"
+)
 scenario("acc05_inactive_paid_invoice_only", [erp], [])
 
 n, acc, erp = inactive_customer("Inactive Voided Invoice")
-w.erp_invoice(80000 + n, entity=erp, currency="USD", lines=[("Consultant", "1", "500.00", "500.00")],
-              status="V", voided=True)
+w.erp_invoice(
+    80000 + n, entity=erp, currency="USD", lines=[("Consultant", "1", "500.00", "500.00")], status="V", voided=True
+)
 scenario("acc05_inactive_voided_invoice_only", [erp], [], "voided invoices are not open receivables")
 
 n, acc, erp = inactive_customer("Active Open Invoice")
@@ -317,37 +376,47 @@ for label, days, approval, expected in [
     client = w.client(90000 + n, f"Inactive {label}")
     project = w.project(90000 + n, client, code)
     user = w.user(90000 + n, ["Consultant"])
-    w.time_entry(900000 + n, user, client, project, date.fromordinal(AS_OF.toordinal() - days),
-                 approval=approval)
-    scenario(f"acc05_inactive_with_{label}", [erp],
-             [("ACC-05", "erp_customer", str(erp), "")] if expected else [],
-             f"{approval} time {days} days before as-of on its engagement")
+    w.time_entry(900000 + n, user, client, project, date.fromordinal(AS_OF.toordinal() - days), approval=approval)
+    scenario(
+        f"acc05_inactive_with_{label}",
+        [erp],
+        [("ACC-05", "erp_customer", str(erp), "")] if expected else [],
+        f"{approval} time {days} days before as-of on its engagement",
+    )
 
 # ---- ACC-06 ---------------------------------------------------------------------------
 n = next(_n)
 w.erp_customer(6000 + n, "Orphan Receivable", "001999999999999AAA")
 w.erp_invoice(80000 + n, entity=6000 + n, currency="USD", lines=[("Consultant", "1", "750.00", "750.00")])
-scenario("acc06_erp_open_receivable_unknown_account", [6000 + n],
-         [("ACC-06", "erp_customer", str(6000 + n), "")])
+scenario("acc06_erp_open_receivable_unknown_account", [6000 + n], [("ACC-06", "erp_customer", str(6000 + n), "")])
 
 n = next(_n)
 acc = w.account(n, "Deleted With Receivable", deleted=True)
 w.erp_customer(6000 + n, "Deleted With Receivable", acc)
 w.erp_invoice(80000 + n, entity=6000 + n, currency="USD", lines=[("Consultant", "1", "750.00", "750.00")])
-scenario("acc06_erp_open_receivable_deleted_account", [6000 + n],
-         [("ACC-06", "erp_customer", str(6000 + n), "")])
+scenario("acc06_erp_open_receivable_deleted_account", [6000 + n], [("ACC-06", "erp_customer", str(6000 + n), "")])
 
 n = next(_n)
 acc = w.account(n, "Mapped By Pointer Only", erp_id=6000 + n)
 w.erp_customer(6000 + n, "Mapped By Pointer Only", None)
 w.erp_invoice(80000 + n, entity=6000 + n, currency="USD", lines=[("Consultant", "1", "750.00", "750.00")])
-scenario("acc06_erp_mapped_through_crm_pointer", [6000 + n], [],
-         "an ERP customer maps to any account whose ERP_Customer_Id__c names it")
+scenario(
+    "acc06_erp_mapped_through_crm_pointer",
+    [6000 + n],
+    [],
+    "an ERP customer maps to any account whose ERP_Customer_Id__c names it",
+)
 
 n = next(_n)
 w.erp_customer(6000 + n, "Orphan Without Receivable", None)
-w.erp_invoice(80000 + n, entity=6000 + n, currency="USD", lines=[("Consultant", "1", "750.00", "750.00")],
-              status="B", paid="750.00")
+w.erp_invoice(
+    80000 + n,
+    entity=6000 + n,
+    currency="USD",
+    lines=[("Consultant", "1", "750.00", "750.00")],
+    status="B",
+    paid="750.00",
+)
 scenario("acc06_erp_unmapped_without_open_receivable", [6000 + n], [])
 
 n = next(_n)
@@ -355,14 +424,20 @@ survivor, _, _ = clean_customer("Billing Merge Survivor")
 acc = w.account(n, "Billing Merged Away", master=survivor)
 w.billing_customer(f"cus_acc{n:05d}", "Billing Merged Away", crm=acc)
 w.invoice(f"in_acc{n:05d}", f"cus_acc{n:05d}", "USD", lines=[{"amount": "100.00"}])
-scenario("acc06_billing_customer_of_merged_account", [f"cus_acc{n:05d}"],
-         [("ACC-06", "billing_customer", f"cus_acc{n:05d}", "")])
+scenario(
+    "acc06_billing_customer_of_merged_account",
+    [f"cus_acc{n:05d}"],
+    [("ACC-06", "billing_customer", f"cus_acc{n:05d}", "")],
+)
 
 n = next(_n)
 w.billing_customer(f"cus_acc{n:05d}", "No Metadata", crm=None)
 w.invoice(f"in_acc{n:05d}", f"cus_acc{n:05d}", "USD", lines=[{"amount": "100.00"}])
-scenario("acc06_billing_customer_without_crm_id", [f"cus_acc{n:05d}"],
-         [("ACC-06", "billing_customer", f"cus_acc{n:05d}", "")])
+scenario(
+    "acc06_billing_customer_without_crm_id",
+    [f"cus_acc{n:05d}"],
+    [("ACC-06", "billing_customer", f"cus_acc{n:05d}", "")],
+)
 
 n = next(_n)
 w.billing_customer(f"cus_acc{n:05d}", "Deleted No Metadata", crm=None, deleted=True)
@@ -375,9 +450,12 @@ scenario("acc06_billing_customer_without_invoices", [f"cus_acc{n:05d}"], [])
 
 w.billing_customer("cus_scn_orphan", "Underscore Ids", crm=None)
 w.invoice("in_scn_orphan1", "cus_scn_orphan", "USD", lines=[{"amount": "100.00"}])
-scenario("acc06_stripe_ids_with_underscores", ["cus_scn_orphan"],
-         [("ACC-06", "billing_customer", "cus_scn_orphan", "")],
-         "Stripe ids such as il_tmp_... carry underscores after the prefix; the record must load")
+scenario(
+    "acc06_stripe_ids_with_underscores",
+    ["cus_scn_orphan"],
+    [("ACC-06", "billing_customer", "cus_scn_orphan", "")],
+    "Stripe ids such as il_tmp_... carry underscores after the prefix; the record must load",
+)
 
 # ---- batches over time: latest wins, full batch purges ---------------------------------
 acc, erp, cus = clean_customer("Fixed Later", erp_name="Fixed Later Wrong Name")
@@ -390,8 +468,12 @@ acc, erp, cus = clean_customer("Broken Later")
 broken = copy.deepcopy(w.batches["crm"].objects["Account"][-1])
 broken["CurrencyIsoCode"] = "EUR"
 late_crm.add("Account", broken)
-scenario("incremental_crm_batch_breaks_currency", [acc, erp, cus], [acc03(acc, "currency")],
-         "T2 incremental changes the CRM currency: the newest version is compared")
+scenario(
+    "incremental_crm_batch_breaks_currency",
+    [acc, erp, cus],
+    [acc03(acc, "currency")],
+    "T2 incremental changes the CRM currency: the newest version is compared",
+)
 
 n = next(_n)
 w.billing_customer(f"cus_acc{n:05d}", "Purged Orphan", crm=None)

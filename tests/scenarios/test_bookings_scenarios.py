@@ -12,7 +12,7 @@ import pytest
 from .engagements import Products, engagement
 from .extract_builder import World
 from .pipeline_runner import PipelineRun
-from .scenario_check import Scenario, check, assert_no_stray_findings, assert_ran_cleanly, run_family
+from .scenario_check import Scenario, assert_no_stray_findings, assert_ran_cleanly, check, run_family
 
 AS_OF = date(2026, 3, 31)
 w = World(datetime(2026, 3, 31, 2, 0, tzinfo=UTC))
@@ -36,10 +36,18 @@ def okey(rule, opp):
 
 def bill(eng, subtotal, status="open", tax="0"):
     iid = f"in_book{next(_inv):04d}"
-    w.invoice(iid, eng.billing_customer_id, eng.currency, status=status, project_code=eng.code, tax=tax,
-              finalized=None if status == "draft" else ago(20), paid_on=ago(10) if status == "paid" else None,
-              voided_on=ago(5) if status == "void" else None,
-              lines=[{"amount": subtotal, "description": "Consulting"}])
+    w.invoice(
+        iid,
+        eng.billing_customer_id,
+        eng.currency,
+        status=status,
+        project_code=eng.code,
+        tax=tax,
+        finalized=None if status == "draft" else ago(20),
+        paid_on=ago(10) if status == "paid" else None,
+        voided_on=ago(5) if status == "void" else None,
+        lines=[{"amount": subtotal, "description": "Consulting"}],
+    )
     return iid
 
 
@@ -55,8 +63,12 @@ for n, label, bills, flagged in [
     eng = engagement(w, products, n, rates=RATES, amount="50000.00", nte="10000.00")
     for b in bills:
         bill(eng, b[0], b[1], *(b[2:]))
-    scenario(f"book01_{label}", [eng.opportunity_id], [okey("BOOK-01", eng.opportunity_id)] if flagged else [],
-             f"T&M, Not_To_Exceed 10000.00, bills {bills}")
+    scenario(
+        f"book01_{label}",
+        [eng.opportunity_id],
+        [okey("BOOK-01", eng.opportunity_id)] if flagged else [],
+        f"T&M, Not_To_Exceed 10000.00, bills {bills}",
+    )
 
 eng = engagement(w, products, 7, fixed_fee=True, amount="20000.00")
 bill(eng, "21000.00")
@@ -66,15 +78,37 @@ bill(eng, "20000.00", "paid")
 scenario("book01_fixed_fee_at_amount", [eng.opportunity_id], [])
 eng = engagement(w, products, 9, rates=RATES, amount="20000.00", nte=None)
 bill(eng, "25000.00")
-scenario("book01_tm_without_nte_not_capped", [eng.opportunity_id], [],
-         "T&M is capped by Not_To_Exceed__c only (ambiguous: the Amount could be read as the cap)")
-eng = engagement(w, products, 10, currency="JPY", rates=[("Senior Consultant", "25000", date(2025, 1, 1), None)],
-                 amount="1000000", nte="1000000")
+scenario(
+    "book01_tm_without_nte_not_capped",
+    [eng.opportunity_id],
+    [],
+    "T&M is capped by Not_To_Exceed__c only (ambiguous: the Amount could be read as the cap)",
+)
+eng = engagement(
+    w,
+    products,
+    10,
+    currency="JPY",
+    rates=[("Senior Consultant", "25000", date(2025, 1, 1), None)],
+    amount="1000000",
+    nte="1000000",
+)
 bill(eng, "1100000")
-scenario("book01_jpy_zero_decimal", [eng.opportunity_id], [okey("BOOK-01", eng.opportunity_id)],
-         "1,100,000 JPY billed (110000000 would be the cents misreading) vs NTE 1,000,000")
-eng = engagement(w, products, 11, currency="JPY", rates=[("Senior Consultant", "25000", date(2025, 1, 1), None)],
-                 amount="1000000", nte="1000000")
+scenario(
+    "book01_jpy_zero_decimal",
+    [eng.opportunity_id],
+    [okey("BOOK-01", eng.opportunity_id)],
+    "1,100,000 JPY billed (110000000 would be the cents misreading) vs NTE 1,000,000",
+)
+eng = engagement(
+    w,
+    products,
+    11,
+    currency="JPY",
+    rates=[("Senior Consultant", "25000", date(2025, 1, 1), None)],
+    amount="1000000",
+    nte="1000000",
+)
 bill(eng, "990000")
 scenario("book01_jpy_under_cap", [eng.opportunity_id], [], "990,000 JPY must not be read as 9,900 x 100")
 
@@ -104,8 +138,12 @@ for n, label, kw, flagged in [
     (108, "empty_project_code", {"close": ago(30), "code": None}, True),
 ]:
     opp = opp_only(n, **kw)
-    scenario(f"book02_{label}", [opp], [okey("BOOK-02", opp)] if flagged else [],
-             "ambiguous: an empty PSA_Project_Code__c read literally has no PSA project" if n == 108 else str(kw))
+    scenario(
+        f"book02_{label}",
+        [opp],
+        [okey("BOOK-02", opp)] if flagged else [],
+        "ambiguous: an empty PSA_Project_Code__c read literally has no PSA project" if n == 108 else str(kw),
+    )
 
 
 @pytest.fixture(scope="module")

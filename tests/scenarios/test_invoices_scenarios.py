@@ -14,7 +14,7 @@ import pytest
 from .engagements import Products, engagement
 from .extract_builder import World
 from .pipeline_runner import PipelineRun
-from .scenario_check import Scenario, check, assert_no_stray_findings, assert_ran_cleanly, run_family
+from .scenario_check import Scenario, assert_no_stray_findings, assert_ran_cleanly, check, run_family
 
 AS_OF = date(2026, 3, 31)
 w = World(datetime(2026, 3, 31, 2, 0, tzinfo=UTC))
@@ -44,18 +44,44 @@ def ekey(rule, tid):
     return (rule, "erp_transaction", str(tid), "")
 
 
-def pair(*, eng=usd, total="1000.00", status="open", finalized=None, paid_on=None, erp=True,
-         erp_total=None, erp_status=None, erp_paid=None, erp_unpaid=None, erp_voided=False,
-         erp_currency=None, erp_entity=None, erp_lines_total=None, invoice_total=None, **billing_kw):
+def pair(
+    *,
+    eng=usd,
+    total="1000.00",
+    status="open",
+    finalized=None,
+    paid_on=None,
+    erp=True,
+    erp_total=None,
+    erp_status=None,
+    erp_paid=None,
+    erp_unpaid=None,
+    erp_voided=False,
+    erp_currency=None,
+    erp_entity=None,
+    erp_lines_total=None,
+    invoice_total=None,
+    **billing_kw,
+):
     """A billing invoice and (unless erp=False) its ERP CustInvc; returns (invoice id, ERP id)."""
     k = next(_k)
     iid, tid = f"in_inv{k:04d}", 70000 + k
     finalized = finalized if finalized is not None else (None if status == "draft" else ago(10))
     if status == "paid" and paid_on is None:
         paid_on = ago(10)
-    w.invoice(iid, eng.billing_customer_id, eng.currency, status=status, finalized=finalized,
-              paid_on=paid_on, voided_on=ago(5) if status == "void" else None, project_code=eng.code,
-              lines=billing_kw.pop("lines", None) or [{"amount": total}], total=invoice_total, **billing_kw)
+    w.invoice(
+        iid,
+        eng.billing_customer_id,
+        eng.currency,
+        status=status,
+        finalized=finalized,
+        paid_on=paid_on,
+        voided_on=ago(5) if status == "void" else None,
+        project_code=eng.code,
+        lines=billing_kw.pop("lines", None) or [{"amount": total}],
+        total=invoice_total,
+        **billing_kw,
+    )
     if erp:
         e_total = erp_total or total
         if eng.currency == "BHD":  # the ERP keeps two decimals in every currency
@@ -63,40 +89,73 @@ def pair(*, eng=usd, total="1000.00", status="open", finalized=None, paid_on=Non
         e_status = erp_status or ("B" if status == "paid" else "A")
         e_paid = erp_paid if erp_paid is not None else (e_total if e_status == "B" else "0")
         lines_total = erp_lines_total or e_total
-        w.erp_invoice(tid, entity=erp_entity or eng.erp_customer_id, currency=erp_currency or eng.currency,
-                      lines=[("Senior Consultant", "1", lines_total, lines_total)], status=e_status,
-                      paid=e_paid, externalid=iid, job=eng.job_id, total=e_total, voided=erp_voided,
-                      trandate=finalized or ago(10))
+        w.erp_invoice(
+            tid,
+            entity=erp_entity or eng.erp_customer_id,
+            currency=erp_currency or eng.currency,
+            lines=[("Senior Consultant", "1", lines_total, lines_total)],
+            status=e_status,
+            paid=e_paid,
+            externalid=iid,
+            job=eng.job_id,
+            total=e_total,
+            voided=erp_voided,
+            trandate=finalized or ago(10),
+        )
         if erp_unpaid is not None:
             w.batches["erp"].objects["transaction"][-1]["foreignamountunpaid"] = erp_unpaid
     return iid, tid
 
 
 # ---- INV-01 ----------------------------------------------------------------------------
-for label, status, days, flagged in [("open_3_days", "open", 3, True), ("open_2_days_grace", "open", 2, False),
-                                     ("paid_10_days", "paid", 10, True),
-                                     ("uncollectible_10_days", "uncollectible", 10, True),
-                                     ("draft_never", "draft", None, False), ("void_not_finalised", "void", 10, False)]:
-    iid, _ = pair(status=status, finalized=ago(days) if days else None, erp=False,
-                  paid_on=ago(days) if status == "paid" else None)
+for label, status, days, flagged in [
+    ("open_3_days", "open", 3, True),
+    ("open_2_days_grace", "open", 2, False),
+    ("paid_10_days", "paid", 10, True),
+    ("uncollectible_10_days", "uncollectible", 10, True),
+    ("draft_never", "draft", None, False),
+    ("void_not_finalised", "void", 10, False),
+]:
+    iid, _ = pair(
+        status=status, finalized=ago(days) if days else None, erp=False, paid_on=ago(days) if status == "paid" else None
+    )
     scenario(f"inv01_{label}", [iid], [bkey("INV-01", iid)] if flagged else [])
 
 # ---- INV-02 ----------------------------------------------------------------------------
-w.erp_invoice(79001, entity=usd.erp_customer_id, currency="USD", lines=[("Senior Consultant", "1", "10.00", "10.00")],
-              externalid="in_invnowhere")
+w.erp_invoice(
+    79001,
+    entity=usd.erp_customer_id,
+    currency="USD",
+    lines=[("Senior Consultant", "1", "10.00", "10.00")],
+    externalid="in_invnowhere",
+)
 scenario("inv02_externalid_unknown", ["79001"], [ekey("INV-02", 79001)])
 w.erp_invoice(79002, entity=usd.erp_customer_id, currency="USD", lines=[("Senior Consultant", "1", "10.00", "10.00")])
 scenario("inv02_empty_externalid", ["79002"], [ekey("INV-02", 79002)], "matches no billing invoice")
-w.erp_invoice(79003, entity=usd.erp_customer_id, currency="USD", lines=[("Senior Consultant", "1", "10.00", "10.00")],
-              externalid="in_invnowhere2", status="V", voided=True)
+w.erp_invoice(
+    79003,
+    entity=usd.erp_customer_id,
+    currency="USD",
+    lines=[("Senior Consultant", "1", "10.00", "10.00")],
+    externalid="in_invnowhere2",
+    status="V",
+    voided=True,
+)
 scenario("inv02_voided_out_of_scope", ["79003"], [])
 
 # ---- INV-03 ----------------------------------------------------------------------------
-for label, erp_total, flagged in [("1004_99_agrees", "1004.99", False), ("1005_02_agrees", "1005.02", False),
-                                  ("1005_03_differs", "1005.03", True)]:
+for label, erp_total, flagged in [
+    ("1004_99_agrees", "1004.99", False),
+    ("1005_02_agrees", "1005.02", False),
+    ("1005_03_differs", "1005.03", True),
+]:
     iid, tid = pair(total="1000.00", erp_total=erp_total)
-    scenario(f"inv03_total_{label}", [iid, tid], [bkey("INV-03", iid)] if flagged else [],
-             "tolerance max(0.01, 0.5% of the larger)")
+    scenario(
+        f"inv03_total_{label}",
+        [iid, tid],
+        [bkey("INV-03", iid)] if flagged else [],
+        "tolerance max(0.01, 0.5% of the larger)",
+    )
 iid, tid = pair(erp_currency="EUR")
 scenario("inv03_currency_differs", [iid, tid], [bkey("INV-03", iid)])
 iid, tid = pair(eng=jpy, total="100000")
@@ -126,19 +185,26 @@ scenario("inv05_uncollectible_open_in_erp", [iid, tid], [bkey("INV-05", iid)])
 iid, tid = pair(status="void", erp_status="V", erp_voided=True)
 scenario("inv05_voided_in_both", [iid, tid], [])
 iid, tid = pair(status="void", erp_status="A")
-w.erp_transaction(78001, "CustCred", "B", entity=usd.erp_customer_id, currency="USD", total="1000.00",
-                  paid="1000.00", unpaid="0")
+w.erp_transaction(
+    78001, "CustCred", "B", entity=usd.erp_customer_id, currency="USD", total="1000.00", paid="1000.00", unpaid="0"
+)
 w.erp_link(tid, 78001, "Credit Memo", "1000.00")
 scenario("inv05_covered_by_applied_credit_memo", [iid, tid], [], "ERP status A but a credit memo applied in full")
 
 # ---- INV-06 ----------------------------------------------------------------------------
-for label, b_paid, e_paid, flagged in [("partial_agrees", "400.00", "400.00", False),
-                                       ("partial_differs", "400.00", "300.00", True),
-                                       ("partial_within_tolerance", "400.00", "402.00", False),
-                                       ("erp_partial_billing_nothing", "0", "500.00", True)]:
+for label, b_paid, e_paid, flagged in [
+    ("partial_agrees", "400.00", "400.00", False),
+    ("partial_differs", "400.00", "300.00", True),
+    ("partial_within_tolerance", "400.00", "402.00", False),
+    ("erp_partial_billing_nothing", "0", "500.00", True),
+]:
     iid, tid = pair(status="open", amount_paid=b_paid, erp_paid=e_paid)
-    scenario(f"inv06_{label}", [iid, tid], [bkey("INV-06", iid)] if flagged else [],
-             f"billing paid {b_paid}, ERP paid {e_paid} of 1000")
+    scenario(
+        f"inv06_{label}",
+        [iid, tid],
+        [bkey("INV-06", iid)] if flagged else [],
+        f"billing paid {b_paid}, ERP paid {e_paid} of 1000",
+    )
 
 # ---- INV-07 ----------------------------------------------------------------------------
 cn_base, _ = pair(total="500.00")
@@ -149,18 +215,34 @@ scenario("inv07_void_credit_note_out_of_scope", ["cn_invvoid"], [])
 for cn, erp_amount, flagged in [("cn_invok", "100.00", False), ("cn_invwrong", "150.00", True)]:
     w.credit_note(cn, cn_base, usd.billing_customer_id, "USD", "100.00")
     tid = 78100 + len(SCENARIOS)
-    w.erp_transaction(tid, "CustCred", "A", entity=usd.erp_customer_id, currency="USD", total=erp_amount,
-                      unpaid=erp_amount, externalid=cn)
-    scenario(f"inv07_{cn}", [cn], [("INV-07", "billing_credit_note", cn, "")] if flagged else [],
-             f"billing 100.00 vs ERP memo {erp_amount}")
+    w.erp_transaction(
+        tid,
+        "CustCred",
+        "A",
+        entity=usd.erp_customer_id,
+        currency="USD",
+        total=erp_amount,
+        unpaid=erp_amount,
+        externalid=cn,
+    )
+    scenario(
+        f"inv07_{cn}",
+        [cn],
+        [("INV-07", "billing_credit_note", cn, "")] if flagged else [],
+        f"billing 100.00 vs ERP memo {erp_amount}",
+    )
 
 # ---- INV-08 ----------------------------------------------------------------------------
 for label, eng, kw, flagged in [
     ("billing_total_off_by_2_cents", usd, {"total": "1000.02", "lines": [{"amount": "1000.00"}]}, True),
     ("billing_total_off_by_1_cent", usd, {"total": "1000.01", "lines": [{"amount": "1000.00"}]}, False),
     ("billing_subtotal_off_lines_by_2_cents", usd, {"subtotal": "1000.02", "lines": [{"amount": "1000.00"}]}, True),
-    ("billing_paid_with_remaining", usd, {"status": "paid", "amount_remaining": "10.00", "amount_paid": "1000.00",
-                                          "lines": [{"amount": "1000.00"}]}, True),
+    (
+        "billing_paid_with_remaining",
+        usd,
+        {"status": "paid", "amount_remaining": "10.00", "amount_paid": "1000.00", "lines": [{"amount": "1000.00"}]},
+        True,
+    ),
     ("jpy_total_off_by_2_yen", jpy, {"total": "100002", "lines": [{"amount": "100000"}]}, True),
     ("jpy_total_off_by_1_yen", jpy, {"total": "100001", "lines": [{"amount": "100000"}]}, False),
     ("bhd_total_off_by_2_fils", bhd, {"total": "100.002", "lines": [{"amount": "100.000"}]}, True),
@@ -171,13 +253,23 @@ for label, eng, kw, flagged in [
     if "total" in kw:
         kw["invoice_total"] = kw.pop("total")
     iid, tid = pair(eng=eng, lines=lines, total=doc_total, **kw)
-    scenario(f"inv08_{label}", [iid, tid], [bkey("INV-08", iid)] if flagged else [],
-             "inside-document: more than one minor unit")
-for label, lines_total, flagged in [("erp_lines_off_by_2_cents", "999.98", True),
-                                    ("erp_lines_off_by_1_cent", "999.99", False)]:
+    scenario(
+        f"inv08_{label}",
+        [iid, tid],
+        [bkey("INV-08", iid)] if flagged else [],
+        "inside-document: more than one minor unit",
+    )
+for label, lines_total, flagged in [
+    ("erp_lines_off_by_2_cents", "999.98", True),
+    ("erp_lines_off_by_1_cent", "999.99", False),
+]:
     iid, tid = pair(total="1000.00", erp_lines_total=lines_total)
-    scenario(f"inv08_{label}", [iid, tid], [ekey("INV-08", tid)] if flagged else [],
-             "foreigntotal 1000.00 vs non-main lines incl. tax line")
+    scenario(
+        f"inv08_{label}",
+        [iid, tid],
+        [ekey("INV-08", tid)] if flagged else [],
+        "foreigntotal 1000.00 vs non-main lines incl. tax line",
+    )
 
 # ---- INV-09 ----------------------------------------------------------------------------
 iid, tid = pair(erp_entity=usd2.erp_customer_id)

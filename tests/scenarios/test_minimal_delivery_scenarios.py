@@ -22,18 +22,50 @@ def _write(landing):
     stamp = sf_datetime(T)
     crm = Batch("crm", T)
     for n, acc, name, erp in [(1, ACC_OK, "Alpha", "11"), (2, ACC_DRIFT, "Beta", "12"), (3, ACC_NO_ERP, "Gamma", None)]:
-        crm.add("Account", {"Id": acc, "Name": name, "ERP_Customer_Id__c": erp, "IsDeleted": "false",
-                            "CreatedDate": stamp, "LastModifiedDate": stamp, "SystemModstamp": stamp})
-        crm.add("Opportunity", {"Id": sf_id("006", n), "AccountId": acc, "StageName": "Closed Won",
-                                "IsClosed": "true", "IsWon": "true", "CloseDate": "2026-01-10",
-                                "IsDeleted": "false", "LastModifiedDate": stamp, "SystemModstamp": stamp})
+        crm.add(
+            "Account",
+            {
+                "Id": acc,
+                "Name": name,
+                "ERP_Customer_Id__c": erp,
+                "IsDeleted": "false",
+                "CreatedDate": stamp,
+                "LastModifiedDate": stamp,
+                "SystemModstamp": stamp,
+            },
+        )
+        crm.add(
+            "Opportunity",
+            {
+                "Id": sf_id("006", n),
+                "AccountId": acc,
+                "StageName": "Closed Won",
+                "IsClosed": "true",
+                "IsWon": "true",
+                "CloseDate": "2026-01-10",
+                "IsDeleted": "false",
+                "LastModifiedDate": stamp,
+                "SystemModstamp": stamp,
+            },
+        )
     erp = Batch("erp", T)
-    erp.add("customer", {"id": 11, "companyname": "Alpha", "externalid": ACC_OK, "isinactive": "F"},
-            {"id": 12, "companyname": "Beta Industries", "externalid": ACC_DRIFT, "isinactive": "F"})
+    erp.add(
+        "customer",
+        {"id": 11, "companyname": "Alpha", "externalid": ACC_OK, "isinactive": "F"},
+        {"id": 12, "companyname": "Beta Industries", "externalid": ACC_DRIFT, "isinactive": "F"},
+    )
     billing = Batch("billing", T)
     for n, acc, name in [(1, ACC_OK, "Alpha"), (2, ACC_DRIFT, "Beta"), (3, ACC_NO_ERP, "Gamma")]:
-        billing.add("customers", {"id": f"cus_min{n}", "object": "customer", "name": name,
-                                  "metadata": {"crm_account_id": acc}, "created": int(T.timestamp())})
+        billing.add(
+            "customers",
+            {
+                "id": f"cus_min{n}",
+                "object": "customer",
+                "name": name,
+                "metadata": {"crm_account_id": acc},
+                "created": int(T.timestamp()),
+            },
+        )
     for b in (crm, erp, billing):
         b.write(landing)
 
@@ -54,8 +86,9 @@ def test_minimal_delivery_builds_and_finds_exactly_the_drift(landing, tmp_path) 
 
 
 def test_nightly_job_agrees_on_the_same_landing(landing, tmp_path, monkeypatch) -> None:
-    from q2c.cli.run import run_nightly
     import duckdb
+
+    from q2c.cli.run import run_nightly
 
     monkeypatch.setenv("Q2C_LANDING_DIR", str(landing))
     monkeypatch.setenv("Q2C_DUCKDB_PATH", str(tmp_path / "data" / "warehouse.duckdb"))
@@ -65,7 +98,10 @@ def test_nightly_job_agrees_on_the_same_landing(landing, tmp_path, monkeypatch) 
     result = run_nightly(echo=lambda _m: None, settings=get_settings())
     assert result.as_of == date(2026, 3, 31)
     with duckdb.connect(str(tmp_path / "data" / "warehouse.duckdb"), read_only=True) as con:
-        keys = {tuple(r) for r in con.execute(
-            "select rule_id, subject_type, subject_id, attribute from recon.findings where rule_id like 'ACC-%'"
-        ).fetchall()}
+        keys = {
+            tuple(r)
+            for r in con.execute(
+                "select rule_id, subject_type, subject_id, attribute from recon.findings where rule_id like 'ACC-%'"
+            ).fetchall()
+        }
     assert keys == EXPECTED, f"nightly success={result.success} failures={result.failures}"

@@ -14,7 +14,7 @@ import pytest
 from .engagements import Products, engagement
 from .extract_builder import World
 from .pipeline_runner import PipelineRun
-from .scenario_check import Scenario, check, assert_no_stray_findings, assert_ran_cleanly, run_family
+from .scenario_check import Scenario, assert_no_stray_findings, assert_ran_cleanly, check, run_family
 
 AS_OF = date(2026, 3, 31)
 w = World(datetime(2026, 3, 31, 2, 0, tzinfo=UTC))
@@ -34,8 +34,12 @@ def entry_key(rule, tid):
 
 
 # Standard T&M engagement: Senior 200 until 2026-01-31, then 220; Consultant 150; Partner 1000.
-STD_RATES = [(SENIOR, "200.00", ALWAYS, date(2026, 1, 31)), (SENIOR, "220.00", date(2026, 2, 1), None),
-             (CONSULTANT, "150.00", ALWAYS, None), (PARTNER, "1000.00", ALWAYS, None)]
+STD_RATES = [
+    (SENIOR, "200.00", ALWAYS, date(2026, 1, 31)),
+    (SENIOR, "220.00", date(2026, 2, 1), None),
+    (CONSULTANT, "150.00", ALWAYS, None),
+    (PARTNER, "1000.00", ALWAYS, None),
+]
 std = engagement(w, products, 1, rates=STD_RATES)
 senior = w.user(501, [SENIOR, CONSULTANT])
 consultant = w.user(502, [CONSULTANT, SENIOR])
@@ -45,15 +49,31 @@ architect = w.user(504, ["Architect", SENIOR])
 
 def te(user, spent, rate, eng=std, **kw):
     tid = next(_te)
-    w.time_entry(tid, user, eng.client, eng.project, spent, rate=rate, is_billed=True,
-                 invoice={"id": "in_rateanchor", "number": "Q2-ANCHOR"}, **kw)
+    w.time_entry(
+        tid,
+        user,
+        eng.client,
+        eng.project,
+        spent,
+        rate=rate,
+        is_billed=True,
+        invoice={"id": "in_rateanchor", "number": "Q2-ANCHOR"},
+        **kw,
+    )
     return tid
 
 
 # Time entries reference one real paid invoice so unbilled rules stay quiet; that invoice's
 # line matches the hours of its entries only loosely: UNB is not this module's family.
-w.invoice("in_rateanchor", std.billing_customer_id, "USD", status="paid", paid_on=date(2026, 3, 20),
-          project_code=std.code, lines=[{"amount": "100.00"}])
+w.invoice(
+    "in_rateanchor",
+    std.billing_customer_id,
+    "USD",
+    status="paid",
+    paid_on=date(2026, 3, 20),
+    project_code=std.code,
+    lines=[{"amount": "100.00"}],
+)
 
 # ---- RATE-01 / RATE-03 on time ---------------------------------------------------------
 for label, user, spent, rate, rule in [
@@ -73,8 +93,7 @@ for label, user, spent, rate, rule in [
     ("rate03_role_without_rate_line_not_rate01", architect, date(2026, 3, 2), "220", "RATE-03"),
 ]:
     tid = te(user, spent, rate)
-    scenario(label, [tid], [entry_key(rule, tid)] if rule else [],
-             f"{user['name']} {spent} billable_rate {rate}")
+    scenario(label, [tid], [entry_key(rule, tid)] if rule else [], f"{user['name']} {spent} billable_rate {rate}")
 
 tid = te(senior, date(2026, 3, 2), "999", approval="submitted")
 scenario("rate01_not_approved_out_of_scope", [tid], [], "submitted time")
@@ -83,29 +102,55 @@ scenario("rate01_not_billable_out_of_scope", [tid], [])
 
 late_start = engagement(w, products, 2, rates=[(SENIOR, "200.00", date(2026, 1, 1), None)])
 tid = te(senior, date(2025, 12, 20), "200", eng=late_start)
-scenario("rate03_no_rate_in_effect_yet", [tid], [entry_key("RATE-03", tid)],
-         "spent before the first ServiceDate; precedence: not RATE-01")
+scenario(
+    "rate03_no_rate_in_effect_yet",
+    [tid],
+    [entry_key("RATE-03", tid)],
+    "spent before the first ServiceDate; precedence: not RATE-01",
+)
 
-for n, label, kw in [(3, "crm_fixed_fee", {"fixed_fee": True}),
-                     (4, "psa_is_fixed_fee", {"psa_fixed_fee": True}),
-                     (5, "erp_jobbillingtype_ff", {"erp_fixed_fee": True})]:
+for n, label, kw in [
+    (3, "crm_fixed_fee", {"fixed_fee": True}),
+    (4, "psa_is_fixed_fee", {"psa_fixed_fee": True}),
+    (5, "erp_jobbillingtype_ff", {"erp_fixed_fee": True}),
+]:
     ff = engagement(w, products, n, rates=[(SENIOR, "200.00", ALWAYS, None)], **kw)
     wrong, null = te(senior, date(2026, 3, 2), "999", eng=ff), te(senior, date(2026, 3, 2), None, eng=ff)
-    scenario(f"rate01_03_fixed_fee_excluded_{label}", [wrong, null, ff.project["id"]], [],
-             "fixed-fee engagements have no hourly rate rules (any system saying FF: ambiguous for psa/erp)")
+    scenario(
+        f"rate01_03_fixed_fee_excluded_{label}",
+        [wrong, null, ff.project["id"]],
+        [],
+        "fixed-fee engagements have no hourly rate rules (any system saying FF: ambiguous for psa/erp)",
+    )
+
 
 # ---- RATE-02 on invoice lines ----------------------------------------------------------
-def invoice_line(eng, unit_minor, period_start, role=SENIOR, status="open", inv_no=[0], quantity="1"):
+def invoice_line(eng, unit_minor, period_start, role=SENIOR, status="open", inv_no=[0], quantity="1"):  # noqa: B006 - a counter across calls
     inv_no[0] += 1
     iid = f"in_rate{inv_no[0]:04d}"
     lid = f"il_rate{inv_no[0]:04d}"
     amount = "10.00" if eng.currency != "JPY" else "10"
     if eng.currency == "BHD":
         amount = "10.000"
-    w.invoice(iid, eng.billing_customer_id, eng.currency, status=status, project_code=eng.code,
-              voided_on=date(2026, 3, 5) if status == "void" else None,
-              lines=[{"id": lid, "amount": amount, "quantity": quantity, "unit_minor": unit_minor,
-                      "project_code": eng.code, "role": role, "period_start": period_start}])
+    w.invoice(
+        iid,
+        eng.billing_customer_id,
+        eng.currency,
+        status=status,
+        project_code=eng.code,
+        voided_on=date(2026, 3, 5) if status == "void" else None,
+        lines=[
+            {
+                "id": lid,
+                "amount": amount,
+                "quantity": quantity,
+                "unit_minor": unit_minor,
+                "project_code": eng.code,
+                "role": role,
+                "period_start": period_start,
+            }
+        ],
+    )
     return lid
 
 
@@ -126,9 +171,22 @@ for label, unit, start, role, status, flagged in [
     lid = invoice_line(std, unit, start, role, status)
     scenario(label, [lid], [line_key(lid)] if flagged else [], f"{role} {unit} minor from {start}")
 
-w.invoice("in_ratenorole", std.billing_customer_id, "USD", project_code=std.code,
-          lines=[{"id": "il_ratenorole", "amount": "5000.00", "quantity": "1", "unit_minor": "500000",
-                  "project_code": std.code, "description": "Milestone 1"}])
+w.invoice(
+    "in_ratenorole",
+    std.billing_customer_id,
+    "USD",
+    project_code=std.code,
+    lines=[
+        {
+            "id": "il_ratenorole",
+            "amount": "5000.00",
+            "quantity": "1",
+            "unit_minor": "500000",
+            "project_code": std.code,
+            "description": "Milestone 1",
+        }
+    ],
+)
 scenario("rate02_line_without_role_out_of_scope", ["il_ratenorole"], [])
 
 ff_bill = engagement(w, products, 6, fixed_fee=True, rates=[(SENIOR, "200.00", ALWAYS, None)])
@@ -136,20 +194,25 @@ lid = invoice_line(ff_bill, "1", date(2026, 3, 1))
 scenario("rate02_fixed_fee_engagement_out_of_scope", [lid], [])
 
 jpy = engagement(w, products, 7, currency="JPY", rates=[(SENIOR, "25000", ALWAYS, None)])
-for label, unit, flagged in [("rate02_jpy_zero_decimal_matches", "25000", False),
-                             ("rate02_jpy_zero_decimal_differs", "27000", True)]:
+for label, unit, flagged in [
+    ("rate02_jpy_zero_decimal_matches", "25000", False),
+    ("rate02_jpy_zero_decimal_differs", "27000", True),
+]:
     lid = invoice_line(jpy, unit, date(2026, 3, 1))
-    scenario(label, [lid, jpy.project["id"]], [line_key(lid)] if flagged else [],
-             "JPY minor unit = the amount itself")
+    scenario(label, [lid, jpy.project["id"]], [line_key(lid)] if flagged else [], "JPY minor unit = the amount itself")
 
 bhd = engagement(w, products, 8, currency="BHD", rates=[(SENIOR, "50.125", ALWAYS, None)])
-for label, unit, flagged in [("rate02_bhd_three_decimals_matches", "50125", False),
-                             ("rate02_bhd_three_decimals_differs", "60000", True)]:
+for label, unit, flagged in [
+    ("rate02_bhd_three_decimals_matches", "50125", False),
+    ("rate02_bhd_three_decimals_differs", "60000", True),
+]:
     lid = invoice_line(bhd, unit, date(2026, 3, 1))
-    scenario(label, [lid, bhd.project["id"]], [line_key(lid)] if flagged else [],
-             "BHD has 3 decimals: 50125 minor = 50.125")
+    scenario(
+        label, [lid, bhd.project["id"]], [line_key(lid)] if flagged else [], "BHD has 3 decimals: 50125 minor = 50.125"
+    )
 tid = te(senior, date(2026, 3, 2), "50.125", eng=bhd)
 scenario("rate01_bhd_rate_matches", [tid], [])
+
 
 # ---- RATE-04 ---------------------------------------------------------------------------
 def project_key(eng):
@@ -168,14 +231,26 @@ w.invoice("in_rategbp", e.billing_customer_id, "gbp", project_code=e.code, lines
 scenario("rate04_lower_case_invoice_currency_equal", [e.project["id"]], [])
 
 e = engagement(w, products, 12, rates=[(SENIOR, "200.00", ALWAYS, None)])
-w.invoice("in_ratevoideur", e.billing_customer_id, "EUR", project_code=e.code, status="void",
-          voided_on=date(2026, 3, 3), lines=[{"amount": "10.00"}])
-scenario("rate04_void_invoice_still_an_invoice", [e.project["id"]], [project_key(e)],
-         "ambiguous: 'any of its billing invoices' read literally includes void ones")
+w.invoice(
+    "in_ratevoideur",
+    e.billing_customer_id,
+    "EUR",
+    project_code=e.code,
+    status="void",
+    voided_on=date(2026, 3, 3),
+    lines=[{"amount": "10.00"}],
+)
+scenario(
+    "rate04_void_invoice_still_an_invoice",
+    [e.project["id"]],
+    [project_key(e)],
+    "ambiguous: 'any of its billing invoices' read literally includes void ones",
+)
 
 # ---- RATE-05 ---------------------------------------------------------------------------
-dated = engagement(w, products, 13, rates=[(SENIOR, "200.00", ALWAYS, None)],
-                   starts=date(2025, 7, 1), ends=date(2026, 2, 28))
+dated = engagement(
+    w, products, 13, rates=[(SENIOR, "200.00", ALWAYS, None)], starts=date(2025, 7, 1), ends=date(2026, 2, 28)
+)
 for label, spent, kw, flagged in [
     ("rate05_before_starts_on", date(2025, 6, 30), {}, True),
     ("rate05_on_starts_on", date(2025, 7, 1), {}, False),

@@ -15,7 +15,7 @@ from .conftest import SUITE_SECONDS
 from .engagements import Products, engagement
 from .extract_builder import Batch, World
 from .pipeline_runner import PipelineRun, run_pipeline
-from .scenario_check import Scenario, check, assert_no_stray_findings
+from .scenario_check import Scenario, assert_no_stray_findings, check
 
 AS_OF = date(2026, 3, 31)
 w = World(datetime(2026, 3, 31, 2, 0, tzinfo=UTC))
@@ -46,14 +46,36 @@ nonbillable = engagement(w, products, 4, rates=RATES, billable=False)
 senior = w.user(501, [SENIOR, CONSULTANT])
 consultant = w.user(502, [CONSULTANT, SENIOR])
 
-w.invoice("in_unbpaid", std.billing_customer_id, "USD", status="paid", paid_on=ago(5), project_code=std.code,
-          lines=[{"amount": "100.00"}])
-w.invoice("in_unbdraft", std.billing_customer_id, "USD", status="draft", finalized=None, project_code=std.code,
-          lines=[{"amount": "100.00"}])
-w.invoice("in_unbvoid", std.billing_customer_id, "USD", status="void", voided_on=ago(5), project_code=std.code,
-          lines=[{"amount": "100.00"}])
-w.invoice("in_unbopen", std.billing_customer_id, "USD", status="open", project_code=std.code,
-          lines=[{"amount": "100.00"}])
+w.invoice(
+    "in_unbpaid",
+    std.billing_customer_id,
+    "USD",
+    status="paid",
+    paid_on=ago(5),
+    project_code=std.code,
+    lines=[{"amount": "100.00"}],
+)
+w.invoice(
+    "in_unbdraft",
+    std.billing_customer_id,
+    "USD",
+    status="draft",
+    finalized=None,
+    project_code=std.code,
+    lines=[{"amount": "100.00"}],
+)
+w.invoice(
+    "in_unbvoid",
+    std.billing_customer_id,
+    "USD",
+    status="void",
+    voided_on=ago(5),
+    project_code=std.code,
+    lines=[{"amount": "100.00"}],
+)
+w.invoice(
+    "in_unbopen", std.billing_customer_id, "USD", status="open", project_code=std.code, lines=[{"amount": "100.00"}]
+)
 PAID = {"id": "in_unbpaid", "number": "Q2-PAID"}
 
 
@@ -64,9 +86,14 @@ def te(spent, eng=std, user=senior, **kw):
 
 
 # ---- UNB-01 ----------------------------------------------------------------------------
-for label, days, bucket in [("30_days_not_flagged", 30, None), ("31_days", 31, "31-60"),
-                            ("60_days", 60, "31-60"), ("61_days", 61, "61-90"),
-                            ("90_days", 90, "61-90"), ("91_days", 91, "90+")]:
+for label, days, bucket in [
+    ("30_days_not_flagged", 30, None),
+    ("31_days", 31, "31-60"),
+    ("60_days", 60, "31-60"),
+    ("61_days", 61, "61-90"),
+    ("90_days", 90, "61-90"),
+    ("91_days", 91, "90+"),
+]:
     tid = te(ago(days))
     scenario(f"unb01_{label}", [tid], [tkey("UNB-01", tid)] if bucket else [], f"bucket {bucket}")
     if bucket:
@@ -92,17 +119,24 @@ for label, kw, flagged in [
     ("unb02_invoice_void", {"is_billed": True, "invoice": {"id": "in_unbvoid", "number": "V"}}, True),
     ("unb02_invoice_open_ok", {"is_billed": True, "invoice": {"id": "in_unbopen", "number": "O"}}, False),
     ("unb02_invoice_paid_ok", {"is_billed": True, "invoice": PAID}, False),
-    ("unb02_unknown_invoice_even_if_not_billed_flag",
-     {"is_billed": False, "invoice": {"id": "in_unbghost2", "number": "X"}}, True),
+    (
+        "unb02_unknown_invoice_even_if_not_billed_flag",
+        {"is_billed": False, "invoice": {"id": "in_unbghost2", "number": "X"}},
+        True,
+    ),
 ]:
     tid = te(ago(10), **kw)
-    scenario(label, [tid], [tkey("UNB-02", tid)] if flagged else [],
-             "ambiguous for the last: literal 'or its invoice.id is unknown' regardless of is_billed"
-             if "even_if" in label else str(kw))
+    scenario(
+        label,
+        [tid],
+        [tkey("UNB-02", tid)] if flagged else [],
+        "ambiguous for the last: literal 'or its invoice.id is unknown' regardless of is_billed"
+        if "even_if" in label
+        else str(kw),
+    )
 
 eid = next(_id)
-w.expense(eid, senior, std.client, std.project, ago(10), is_billed=True,
-          invoice={"id": "in_unbghost", "number": "X"})
+w.expense(eid, senior, std.client, std.project, ago(10), is_billed=True, invoice={"id": "in_unbghost", "number": "X"})
 scenario("unb02_expense_invoice_unknown", [eid], [("UNB-02", "psa_expense", str(eid), "")])
 eid = next(_id)
 w.expense(eid, senior, std.client, std.project, ago(10), is_billed=True)
@@ -118,8 +152,12 @@ for label, days, kw, eng, flagged in [
     ("unb03_fixed_fee_still_billable_time", 20, {"approval": "submitted"}, ff, True),
 ]:
     tid = te(ago(days), eng=eng, **kw)
-    scenario(label, [tid], [tkey("UNB-03", tid)] if flagged else [],
-             "UNB-03 has no T&M condition (literal)" if eng is ff else str(kw))
+    scenario(
+        label,
+        [tid],
+        [tkey("UNB-03", tid)] if flagged else [],
+        "UNB-03 has no T&M condition (literal)" if eng is ff else str(kw),
+    )
 
 # ---- UNB-04 ----------------------------------------------------------------------------
 for label, days, kw, flagged in [
@@ -133,10 +171,18 @@ for label, days, kw, flagged in [
     w.expense(eid, senior, std.client, std.project, ago(days), **kw)
     scenario(label, [eid], [("UNB-04", "psa_expense", str(eid), "")] if flagged else [], str(kw))
 
+
 # ---- UNB-05 ----------------------------------------------------------------------------
 def line(lid, qty, role=SENIOR, code=None):
-    return {"id": lid, "amount": "100.00", "quantity": qty, "unit_minor": "20000",
-            "project_code": code or std.code, "role": role, "period_start": ago(20)}
+    return {
+        "id": lid,
+        "amount": "100.00",
+        "quantity": qty,
+        "unit_minor": "20000",
+        "project_code": code or std.code,
+        "role": role,
+        "period_start": ago(20),
+    }
 
 
 def lkey(lid):
@@ -147,37 +193,69 @@ def billed(inv, hours, user=senior, eng=std):
     return te(ago(20), eng=eng, user=user, hours=hours, is_billed=True, invoice={"id": inv, "number": inv})
 
 
-for label, qty, flagged in [("unb05_hours_match", "16", False), ("unb05_diff_0_01_agrees", "16.01", False),
-                            ("unb05_diff_0_02_differs", "16.02", True)]:
+for label, qty, flagged in [
+    ("unb05_hours_match", "16", False),
+    ("unb05_diff_0_01_agrees", "16.01", False),
+    ("unb05_diff_0_02_differs", "16.02", True),
+]:
     inv = f"in_unb5{label.split('_')[-1]}{qty.replace('.', '')}"
     lid = inv.replace("in_", "il_")
     w.invoice(inv, std.billing_customer_id, "USD", project_code=std.code, lines=[line(lid, qty)])
     t1, t2 = billed(inv, "8"), billed(inv, "8")
     scenario(label, [lid, t1, t2], [lkey(lid)] if flagged else [], f"line {qty} h vs entries 16 h")
 
-w.invoice("in_unb5norole", std.billing_customer_id, "USD", project_code=std.code,
-          lines=[line("il_unb5senior", "8"), line("il_unb5cons", "8", role=CONSULTANT),
-                 {"id": "il_unb5adhoc", "amount": "50.00", "quantity": "3", "unit_minor": "5000",
-                  "project_code": std.code, "description": "Ad-hoc"}])
+w.invoice(
+    "in_unb5norole",
+    std.billing_customer_id,
+    "USD",
+    project_code=std.code,
+    lines=[
+        line("il_unb5senior", "8"),
+        line("il_unb5cons", "8", role=CONSULTANT),
+        {
+            "id": "il_unb5adhoc",
+            "amount": "50.00",
+            "quantity": "3",
+            "unit_minor": "5000",
+            "project_code": std.code,
+            "description": "Ad-hoc",
+        },
+    ],
+)
 t = billed("in_unb5norole", "8")
-scenario("unb05_role_line_without_entries", ["il_unb5cons", t], [lkey("il_unb5cons")],
-         "Consultant line 8 h, no Consultant time on the invoice")
+scenario(
+    "unb05_role_line_without_entries",
+    ["il_unb5cons", t],
+    [lkey("il_unb5cons")],
+    "Consultant line 8 h, no Consultant time on the invoice",
+)
 scenario("unb05_matching_line_beside_it", ["il_unb5senior"], [])
 scenario("unb05_line_without_role_out_of_scope", ["il_unb5adhoc"], [])
 
-w.invoice("in_unb5twoproj", std.billing_customer_id, "USD", project_code=std.code,
-          lines=[line("il_unb5twoproj", "8")])
+w.invoice("in_unb5twoproj", std.billing_customer_id, "USD", project_code=std.code, lines=[line("il_unb5twoproj", "8")])
 t1, t2 = billed("in_unb5twoproj", "8"), billed("in_unb5twoproj", "4", eng=other)
 scenario("unb05_entries_of_other_project_ignored", ["il_unb5twoproj", t1, t2], [])
 
-w.invoice("in_unb5secondary", std.billing_customer_id, "USD", project_code=std.code,
-          lines=[line("il_unb5secondary", "8")])
+w.invoice(
+    "in_unb5secondary", std.billing_customer_id, "USD", project_code=std.code, lines=[line("il_unb5secondary", "8")]
+)
 t1, t2 = billed("in_unb5secondary", "8"), billed("in_unb5secondary", "5", user=consultant)
-scenario("unb05_secondary_role_entries_ignored", ["il_unb5secondary", t1, t2], [],
-         "the Consultant-primary user's 5 h do not count toward the Senior line")
+scenario(
+    "unb05_secondary_role_entries_ignored",
+    ["il_unb5secondary", t1, t2],
+    [],
+    "the Consultant-primary user's 5 h do not count toward the Senior line",
+)
 
-w.invoice("in_unb5void", std.billing_customer_id, "USD", status="void", voided_on=ago(3),
-          project_code=std.code, lines=[line("il_unb5void", "99")])
+w.invoice(
+    "in_unb5void",
+    std.billing_customer_id,
+    "USD",
+    status="void",
+    voided_on=ago(3),
+    project_code=std.code,
+    lines=[line("il_unb5void", "99")],
+)
 scenario("unb05_void_invoice_out_of_scope", ["il_unb5void"], [])
 
 # ---- psa batches over time -------------------------------------------------------------
@@ -219,7 +297,7 @@ def test_pipeline_ran_cleanly(run: PipelineRun) -> None:
 def test_scenario(run: PipelineRun, case: Scenario) -> None:
     check(run, case, "UNB")
     if case.note.startswith("bucket:"):
-        (tid,) = [s for s in case.subjects]
+        (tid,) = list(case.subjects)
         (row,) = run.rows("UNB-01", tid)
         assert row["aging_bucket"] == case.note.removeprefix("bucket:"), row
         assert row["amount_at_risk"] == 1600, f"8 h x 200 = 1600, got {row['amount_at_risk']}"

@@ -30,9 +30,19 @@ EVENTS = "events"
 # Stripe's object type (the records' ``object`` field) -> list endpoint / extract object.
 OBJECT_TYPES = {"customer": "customers", "invoice": "invoices", "credit_note": "credit_notes", "charge": "charges"}
 EXPAND = {"customers": ["data.tax_ids"], "invoices": ["data.lines"]}
-EVENT_TYPES = ["customer.created", "customer.updated", "customer.deleted", "invoice.created", "invoice.updated",
-               "credit_note.created", "credit_note.updated", "credit_note.voided", "charge.succeeded",
-               "charge.updated", "charge.refunded"]
+EVENT_TYPES = [
+    "customer.created",
+    "customer.updated",
+    "customer.deleted",
+    "invoice.created",
+    "invoice.updated",
+    "credit_note.created",
+    "credit_note.updated",
+    "credit_note.voided",
+    "charge.succeeded",
+    "charge.updated",
+    "charge.refunded",
+]
 
 
 class StartingAfterPaginator(BasePaginator):
@@ -74,8 +84,9 @@ def _epoch(client: RESTClient) -> int | None:
 def _changed_since_events(client: RESTClient, config: ApiConfig, state: SystemState) -> dict[str, set[str]]:
     """Ids of the objects changed since the events high-water mark, per extract object."""
     cursor = state.cursor(EVENTS)
-    events = list(_list(client, "/v1/events",
-                        {"limit": config.page_size, "created[gte]": cursor.mark, "types[]": EVENT_TYPES}))
+    events = list(
+        _list(client, "/v1/events", {"limit": config.page_size, "created[gte]": cursor.mark, "types[]": EVENT_TYPES})
+    )
     now = _epoch(client)
     if now is not None and now - cursor.mark > EVENT_RETENTION_SECONDS:
         days = EVENT_RETENTION_SECONDS // 86400

@@ -59,10 +59,16 @@ def extract(client: RESTClient, config: ApiConfig, state: SystemState, full: boo
         cursor = state.cursor(spec.object)
         stamp = stamp_field(spec)
         pages = client.paginate(
-            QUERY_PATH, params={"q": soql(spec, None if full else cursor.mark)},
+            QUERY_PATH,
+            params={"q": soql(spec, None if full else cursor.mark)},
             headers={"Sforce-Query-Options": f"batchSize={config.page_size}"},
-            paginator=JSONLinkPaginator(next_url_path="nextRecordsUrl"), data_selector="records")
-        records = ((r["Id"], iso_mark(r.get(stamp)), [bulk_text(r.get(f.source)) for f in spec.fields])
-                   for page in pages for r in page)
+            paginator=JSONLinkPaginator(next_url_path="nextRecordsUrl"),
+            data_selector="records",
+        )
+        records = (
+            (r["Id"], iso_mark(r.get(stamp)), [bulk_text(r.get(f.source)) for f in spec.fields])
+            for page in pages
+            for r in page
+        )
         out.append(ObjectRows(spec, cursor.keep_changed(records)))
     return out

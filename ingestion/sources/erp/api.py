@@ -44,13 +44,22 @@ def extract(client: RESTClient, config: ApiConfig, state: SystemState, full: boo
         cursor = state.cursor(spec.object)
         stamp = stamp_column(spec)
         pages = client.paginate(
-            QUERY_PATH, method="POST", json={"q": suiteql(spec, None if full else cursor.mark)},
+            QUERY_PATH,
+            method="POST",
+            json={"q": suiteql(spec, None if full else cursor.mark)},
             headers={"Prefer": "transient"},
             paginator=OffsetPaginator(limit=config.page_size, total_path=None, has_more_path="hasMore"),
-            data_selector="items")
-        records = (("|".join(str(item.get(k, "")) for k in spec.primary_key), netsuite_mark(item.get(stamp)),
-                    [_text(item.get(f.source)) for f in spec.fields])
-                   for page in pages for item in page)
+            data_selector="items",
+        )
+        records = (
+            (
+                "|".join(str(item.get(k, "")) for k in spec.primary_key),
+                netsuite_mark(item.get(stamp)),
+                [_text(item.get(f.source)) for f in spec.fields],
+            )
+            for page in pages
+            for item in page
+        )
         out.append(ObjectRows(spec, cursor.keep_changed(records)))
     return out
 

@@ -21,9 +21,12 @@ def extract(client: RESTClient, config: ApiConfig, state: SystemState, full: boo
         params: dict[str, object] = {"per_page": config.page_size}
         if not full and cursor.mark:
             params["updated_since"] = f"{cursor.mark}Z"
-        pages = client.paginate(f"/v2/{spec.object}", params=params,
-                                paginator=JSONLinkPaginator(next_url_path="links.next"),
-                                data_selector=spec.object)
+        pages = client.paginate(
+            f"/v2/{spec.object}",
+            params=params,
+            paginator=JSONLinkPaginator(next_url_path="links.next"),
+            data_selector=spec.object,
+        )
         records = ((str(r["id"]), iso_mark(r.get("updated_at")), r) for page in pages for r in page)
         out.append(ObjectRows(spec, cursor.keep_changed(records)))
     return out
