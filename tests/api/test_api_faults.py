@@ -87,12 +87,17 @@ def test_bad_token_fails_the_nightly_landing_step_and_loads_nothing(
     servers: StandinServers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from orchestration.ingestion.assets import system_assets
+    from q2c.settings import get_settings
 
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
     monkeypatch.setenv("Q2C_LANDING_DIR", str(landing))
     monkeypatch.setenv("Q2C_DUCKDB_PATH", str(warehouse))
     monkeypatch.setenv("Q2C_CRM_API_TOKEN", "expired-or-wrong")
-    result = dg.materialize([system_assets["crm"]], resources={"dlt": DagsterDltResource()}, raise_on_error=False)
+    result = dg.materialize(
+        [system_assets("crm")],
+        resources={"dlt": DagsterDltResource(), "settings": get_settings()},
+        raise_on_error=False,
+    )
     assert not result.success
     failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
     error = failure.step_failure_data.error
