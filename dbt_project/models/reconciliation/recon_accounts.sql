@@ -319,7 +319,16 @@ erp_customers_with_receivables as (
     group by e.erp_customer_id, e.company_name, e.externalid, e.currency_code
 ),
 
-acc_06_erp as (
+billing_customers_with_invoices as (
+    select b.billing_customer_id, b.customer_name, b.crm_account_id, b.currency_code,
+        sum(case when upper(i.currency_code) = b.currency_code then i.amount_remaining end) as amount_remaining
+    from billing_customers as b
+    inner join {{ ref('billing_invoices') }} as i on i.billing_customer_id = b.billing_customer_id
+    group by b.billing_customer_id, b.customer_name, b.crm_account_id, b.currency_code
+),
+
+-- ACC-06: ERP customers with open receivables and live billing customers with invoices that map to no live account.
+acc_06 as (
     select {{ recon_finding('ACC-06', 'erp_customer', 'e.erp_customer_id',
         crm_account_id='e.externalid',
         erp_customer_id='e.erp_customer_id',
@@ -335,17 +344,9 @@ acc_06_erp as (
         inner join live_accounts as a on a.crm_account_id = l.crm_account_id
         where l.erp_customer_id = e.erp_customer_id
     )
-),
 
-billing_customers_with_invoices as (
-    select b.billing_customer_id, b.customer_name, b.crm_account_id, b.currency_code,
-        sum(case when upper(i.currency_code) = b.currency_code then i.amount_remaining end) as amount_remaining
-    from billing_customers as b
-    inner join {{ ref('billing_invoices') }} as i on i.billing_customer_id = b.billing_customer_id
-    group by b.billing_customer_id, b.customer_name, b.crm_account_id, b.currency_code
-),
+    union all
 
-acc_06_billing as (
     select {{ recon_finding('ACC-06', 'billing_customer', 'b.billing_customer_id',
         crm_account_id='b.crm_account_id',
         billing_customer_id='b.billing_customer_id',
@@ -359,4 +360,4 @@ acc_06_billing as (
        or b.crm_account_id not in (select crm_account_id from live_accounts)
 ),
 
-{{ recon_findings_final(['acc_01', 'acc_02', 'acc_03', 'acc_04', 'acc_05', 'acc_06_erp', 'acc_06_billing']) }}
+{{ recon_findings_final(['acc_01', 'acc_02', 'acc_03', 'acc_04', 'acc_05', 'acc_06']) }}
