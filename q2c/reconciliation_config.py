@@ -1,8 +1,11 @@
-"""Reconciliation thresholds, materiality and owners from ``config/reconciliation.yml``.
+"""Reconciliation thresholds, materiality and owners: a firm's ``config/reconciliation.yml``
+over the rule catalogue's defaults (``dbt_project/dbt_project.yml`` vars, see q2c.rule_catalogue).
 
-The rule models read the thresholds as dbt vars; ``ReconConfig.dbt_vars`` builds the dict
-the runner passes to ``dbt build --vars``. Materiality stays on the Python side: it only
-decides the severity of a rule's check, not which findings exist.
+Every key of the file is optional: a threshold, an owner or a materiality key it does not name
+keeps the catalogue's value (the shipped file names them all, equal to the catalogue). The rule
+models read the thresholds as dbt vars; ``ReconConfig.dbt_vars`` builds the dict the runner
+passes to ``dbt build --vars``. Materiality stays on the Python side: it only decides the
+severity of a rule's check, not which findings exist.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from typing import Any
 
 import yaml
 
+from q2c import rule_catalogue
 from q2c.rule_catalogue import RULES_BY_ID
 
-OWNERS: frozenset[str] = frozenset({"sales_ops", "pmo", "billing", "accounts_receivable"})
+OWNERS: frozenset[str] = frozenset(rule_catalogue.OWNERS)
 
 _DAY_THRESHOLDS = (
     "grace_days",
@@ -95,6 +99,8 @@ def load_recon_config(path: Path) -> ReconConfig:
         raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     except FileNotFoundError as exc:
         raise ReconConfigError(f"reconciliation config not found: {path}") from exc
+    if raw is None:  # an empty file overrides nothing
+        raw = {}
     if not isinstance(raw, dict):
         raise ReconConfigError(f"{path}: expected a mapping at the top level")
 
@@ -104,19 +110,21 @@ def load_recon_config(path: Path) -> ReconConfig:
 
     days = {name: _non_negative_int(_required(raw, name, path), name, path) for name in _DAY_THRESHOLDS}
     decimals = {name: _non_negative_decimal(_required(raw, name, path), name, path) for name in _DECIMAL_THRESHOLDS}
+    default_materiality, rule_materiality = _materialities(raw.get("materiality") or {}, path)
 
     return ReconConfig(
         reporting_currency=currency,
         owners=_owners(raw.get("owners"), path),
-        default_materiality=_materiality((raw.get("materiality") or {}).get("default") or {}, None, path, "default"),
-        rule_materiality=_rule_materiality(raw.get("materiality") or {}, path),
+        default_materiality=default_materiality,
+        rule_materiality=rule_materiality,
         **days,
         **decimals,
     )
 
 
 def _required(raw: Mapping[str, Any], name: str, path: Path) -> str:
-    value = raw.get(name)
+    """The file's value, else the catalogue's default (dbt_project.yml vars q2c_recon_defaults)."""
+    value = raw.get(name, rule_catalogue.RECON_DEFAULTS.get(name))
     if value is None or value == "":
         raise ReconConfigError(f"{path}: missing {name}")
     return value
@@ -143,18 +151,19 @@ def _non_negative_decimal(text: str, name: str, path: Path) -> Decimal:
 
 
 def _owners(raw: Any, path: Path) -> dict[str, str]:
+    """The catalogue's owner of every rule, replaced where the file names another."""
+    if raw is None:
+        raw = {}
     if not isinstance(raw, dict):
-        raise ReconConfigError(f"{path}: owners must map every rule id to an owner")
+        raise ReconConfigError(f"{path}: owners must map rule ids to owners")
     unknown = sorted(set(raw) - set(RULES_BY_ID))
     if unknown:
         raise ReconConfigError(f"{path}: owners names unknown rules {unknown}")
-    missing = [rule_id for rule_id in RULES_BY_ID if rule_id not in raw]
-    if missing:
-        raise ReconConfigError(f"{path}: owners has no owner for {missing}")
-    bad = {rule_id: owner for rule_id, owner in raw.items() if owner not in OWNERS}
+    owners = {rule_id: raw.get(rule_id, rule.owner) for rule_id, rule in RULES_BY_ID.items()}
+    bad = {rule_id: owner for rule_id, owner in owners.items() if owner not in OWNERS}
     if bad:
         raise ReconConfigError(f"{path}: owners must be one of {sorted(OWNERS)}, got {bad}")
-    return {rule_id: raw[rule_id] for rule_id in RULES_BY_ID}
+    return owners
 
 
 def _materiality(raw: Any, base: Materiality | None, path: Path, where: str) -> Materiality:
@@ -174,12 +183,23 @@ def _materiality(raw: Any, base: Materiality | None, path: Path, where: str) -> 
     return Materiality(amount=amount, count=count)
 
 
-def _rule_materiality(raw: Mapping[str, Any], path: Path) -> dict[str, Materiality]:
-    default = _materiality(raw.get("default") or {}, None, path, "default")
+def _materialities(raw: Mapping[str, Any], path: Path) -> tuple[Materiality, dict[str, Materiality]]:
+    """Default and per-rule materiality. Each layer overrides only the keys it names: the
+    catalogue's default, the file's default, the catalogue's rule entry, the file's rule entry."""
+    if not isinstance(raw, dict):
+        raise ReconConfigError(f"{path}: materiality must be a mapping")
+    catalogue_default = _materiality(rule_catalogue.MATERIALITY_DEFAULT, None, rule_catalogue.DBT_PROJECT_FILE, "default")
+    default = _materiality(raw.get("default") or {}, catalogue_default, path, "default")
     rules = raw.get("rules") or {}
     if not isinstance(rules, dict):
         raise ReconConfigError(f"{path}: materiality rules must map rule ids to thresholds")
     unknown = sorted(set(rules) - set(RULES_BY_ID))
     if unknown:
         raise ReconConfigError(f"{path}: materiality names unknown rules {unknown}")
-    return {rule_id: _materiality(value, default, path, rule_id) for rule_id, value in rules.items()}
+    per_rule = {}
+    for rule_id, rule in RULES_BY_ID.items():
+        if not rule.materiality and rule_id not in rules:
+            continue
+        catalogue = _materiality(dict(rule.materiality), default, rule_catalogue.DBT_PROJECT_FILE, rule_id)
+        per_rule[rule_id] = _materiality(rules.get(rule_id) or {}, catalogue, path, rule_id)
+    return default, per_rule

@@ -1,12 +1,29 @@
-"""The reconciliation rule ids of the catalogue (shared/rules/README.md), in catalogue order.
+"""The reconciliation rule catalogue (shared/rules/README.md), read from its one home.
 
-The ledger, the Dagster asset checks and the run summary all enumerate rules from here, so a
-rule that fires nothing still gets a (passing) check and a summary line.
+The catalogue is the ``vars:`` block of ``dbt_project/dbt_project.yml`` (``q2c_rule_catalogue``,
+``q2c_rule_families``, ``q2c_materiality_default``, ``q2c_recon_defaults``, ``q2c_owners``): dbt
+reads it at parse time, this module loads the same file with yaml. The ledger, the Dagster asset
+checks and the run summary all enumerate rules from here, so a rule that fires nothing still
+gets a (passing) check and a summary line.
+
+The columns of a finding come from the enforced contract of ``recon.findings``
+(``dbt_project/models/reconciliation/_reconciliation__models.yml``): :data:`FINDING_COLUMNS`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+# The dbt project sits beside the q2c package (as q2c.settings.DBT_PROJECT_DIR says; not imported
+# from there so that this module stays importable by settings' own consumers without a cycle).
+DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+DBT_PROJECT_FILE = DBT_PROJECT_DIR / "dbt_project.yml"
+FINDINGS_MODELS_FILE = DBT_PROJECT_DIR / "models" / "reconciliation" / "_reconciliation__models.yml"
+FINDINGS_MODEL = "findings"
 
 
 @dataclass(frozen=True)
@@ -14,6 +31,12 @@ class Rule:
     rule_id: str
     family: str
     title: str
+    subject_types: tuple[str, ...] = ()
+    owner: str = ""
+    # Catalogue materiality of the rule's check: only the keys the catalogue names for this
+    # rule (the rest is MATERIALITY_DEFAULT), as exact text.
+    materiality: tuple[tuple[str, str], ...] = ()
+    attributes: tuple[str, ...] = ()
 
     @property
     def check_name(self) -> str:
@@ -21,35 +44,78 @@ class Rule:
         return self.rule_id.replace("-", "_")
 
 
-RULES: tuple[Rule, ...] = (
-    Rule("ACC-01", "ACC", "Won CRM account has no ERP customer"),
-    Rule("ACC-02", "ACC", "Won CRM account has no billing customer"),
-    Rule("ACC-03", "ACC", "Customer attribute differs between CRM and ERP/billing"),
-    Rule("ACC-04", "ACC", "Cross-system customer keys conflict"),
-    Rule("ACC-05", "ACC", "Inactive ERP customer with open invoices or recent time"),
-    Rule("ACC-06", "ACC", "ERP/billing customer maps to no live CRM account"),
-    Rule("RATE-01", "RATE", "Time billed at a rate other than the contracted rate"),
-    Rule("RATE-02", "RATE", "Invoice line priced other than the contracted rate"),
-    Rule("RATE-03", "RATE", "Approved billable time without a rate or a contracted rate"),
-    Rule("RATE-04", "RATE", "Engagement currency differs from client or invoice currency"),
-    Rule("RATE-05", "RATE", "Billable time outside the project's dates or assignment"),
-    Rule("UNB-01", "UNB", "Approved billable time not invoiced after the aging limit"),
-    Rule("UNB-02", "UNB", "Marked billed but no valid invoice"),
-    Rule("UNB-03", "UNB", "Billable time not approved within the backlog limit"),
-    Rule("UNB-04", "UNB", "Approved billable expense not invoiced after the aging limit"),
-    Rule("UNB-05", "UNB", "Invoice line hours differ from the time entries billed on it"),
-    Rule("INV-01", "INV", "Finalised billing invoice missing in the ERP"),
-    Rule("INV-02", "INV", "ERP invoice matches no billing invoice"),
-    Rule("INV-03", "INV", "Billing and ERP invoice totals or currencies differ"),
-    Rule("INV-04", "INV", "Paid in one system, open in the other"),
-    Rule("INV-05", "INV", "Void/uncollectible in billing, open in the ERP"),
-    Rule("INV-06", "INV", "Partial payments disagree"),
-    Rule("INV-07", "INV", "Credit note missing or different in the ERP"),
-    Rule("INV-08", "INV", "Document does not add up inside its own system"),
-    Rule("INV-09", "INV", "ERP invoice booked to another customer"),
-    Rule("BOOK-01", "BOOK", "Billed beyond the not-to-exceed or fixed fee"),
-    Rule("BOOK-02", "BOOK", "Won opportunity without PSA project or ERP job"),
-)
+@dataclass(frozen=True)
+class Family:
+    family: str
+    model: str
+    title: str
 
+
+@dataclass(frozen=True)
+class FindingColumn:
+    """A column of the recon.findings contract."""
+
+    name: str
+    data_type: str
+    not_null: bool
+    is_key: bool  # a key of a system involved (design.md §3), copied onto the exception row
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def load_catalogue_vars(path: Path = DBT_PROJECT_FILE) -> dict[str, Any]:
+    """The ``vars:`` of dbt_project.yml, every scalar as text (BaseLoader: no binary floats)."""
+    project = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    return project["vars"]
+
+
+def _rules(raw: list[dict[str, Any]], families: tuple[str, ...]) -> tuple[Rule, ...]:
+    rules = []
+    for entry in raw:
+        rule = Rule(
+            rule_id=entry["rule_id"],
+            family=entry["family"],
+            title=entry["title"],
+            subject_types=tuple(entry["subject_types"]),
+            owner=entry["owner"],
+            materiality=tuple((k, _text(v)) for k, v in (entry.get("materiality") or {}).items()),
+            attributes=tuple(entry.get("attributes") or ()),
+        )
+        if rule.family not in families:
+            raise ValueError(f"{DBT_PROJECT_FILE}: rule {rule.rule_id} has unknown family {rule.family}")
+        rules.append(rule)
+    if len({r.rule_id for r in rules}) != len(rules):
+        raise ValueError(f"{DBT_PROJECT_FILE}: duplicate rule ids in q2c_rule_catalogue")
+    return tuple(rules)
+
+
+def load_finding_columns(path: Path = FINDINGS_MODELS_FILE) -> tuple[FindingColumn, ...]:
+    """The columns of the recon.findings model contract, in order."""
+    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    model = next(m for m in doc["models"] if m["name"] == FINDINGS_MODEL)
+    if not (model.get("config") or {}).get("contract", {}).get("enforced"):
+        raise ValueError(f"{path}: the {FINDINGS_MODEL} model must carry an enforced contract")
+    return tuple(
+        FindingColumn(
+            name=c["name"],
+            data_type=c["data_type"],
+            not_null=any(k.get("type") == "not_null" for k in c.get("constraints") or ()),
+            is_key=bool(((c.get("config") or {}).get("meta") or {}).get("finding_key")),
+        )
+        for c in model["columns"]
+    )
+
+
+_VARS = load_catalogue_vars()
+
+FAMILY_MODELS: tuple[Family, ...] = tuple(Family(f["family"], f["model"], f["title"]) for f in _VARS["q2c_rule_families"])
+FAMILIES: tuple[str, ...] = tuple(f.family for f in FAMILY_MODELS)
+RULES: tuple[Rule, ...] = _rules(_VARS["q2c_rule_catalogue"], FAMILIES)
 RULES_BY_ID: dict[str, Rule] = {rule.rule_id: rule for rule in RULES}
-FAMILIES: tuple[str, ...] = ("ACC", "RATE", "UNB", "INV", "BOOK")
+OWNERS: tuple[str, ...] = tuple(_VARS["q2c_owners"])
+MATERIALITY_DEFAULT: dict[str, str] = dict(_VARS["q2c_materiality_default"])
+RECON_DEFAULTS: dict[str, str] = dict(_VARS["q2c_recon_defaults"])
+
+FINDING_COLUMNS: tuple[FindingColumn, ...] = load_finding_columns()

@@ -8,38 +8,35 @@ from __future__ import annotations
 
 import duckdb
 
-# The keys every finding carries (design.md §3), copied onto the exception row.
-FINDING_KEY_COLUMNS: tuple[str, ...] = (
-    "crm_account_id",
-    "crm_opportunity_id",
-    "erp_customer_id",
-    "erp_transaction_id",
-    "billing_customer_id",
-    "billing_invoice_id",
-    "billing_invoice_line_id",
-    "billing_credit_note_id",
-    "psa_project_code",
-    "psa_time_entry_id",
-    "psa_expense_id",
-)
+from q2c.rule_catalogue import FINDING_COLUMNS
 
-# Finding columns refreshed on every night the finding fires (values may drift while open).
+# The finding's columns come from one list: the enforced contract of recon.findings
+# (dbt_project/models/reconciliation/_reconciliation__models.yml, read by q2c.rule_catalogue).
+_CONTRACT = {c.name: c for c in FINDING_COLUMNS}
+
+# The identity of a finding (exception_id = sha1 of these), and the run's own as-of date.
+FINDING_IDENTITY_COLUMNS: tuple[str, ...] = ("rule_id", "subject_type", "subject_id", "attribute")
+_NOT_COPIED = frozenset({*FINDING_IDENTITY_COLUMNS, "as_of_date"})
+
 # The finding's own aging bucket (UNB-01) is kept as finding_aging_bucket: the exception's
 # aging_bucket is the age of the exception itself.
-FINDING_VALUE_COLUMNS: tuple[str, ...] = (
-    "family",
-    *FINDING_KEY_COLUMNS,
-    "expected",
-    "actual",
-    "currency_code",
-    "amount_at_risk",
-    "fx_rate_to_reporting",
-    "amount_at_risk_reporting",
-    "reporting_currency",
-    "finding_aging_bucket",
-    "owner",
-    "explanation",
+_LEDGER_NAME = {"aging_bucket": "finding_aging_bucket"}
+
+# The keys every finding carries (design.md §3), copied onto the exception row.
+FINDING_KEY_COLUMNS: tuple[str, ...] = tuple(c.name for c in FINDING_COLUMNS if c.is_key)
+
+# Finding columns refreshed on every night the finding fires (values may drift while open):
+# every contract column but the identity and the as-of date, in contract order.
+FINDING_VALUE_COLUMNS: tuple[str, ...] = tuple(
+    _LEDGER_NAME.get(c.name, c.name) for c in FINDING_COLUMNS if c.name not in _NOT_COPIED
 )
+
+
+def finding_column_type(ledger_column: str) -> str:
+    """SQL type of a finding column copied onto the ledger, as the contract declares it."""
+    source = {v: k for k, v in _LEDGER_NAME.items()}.get(ledger_column, ledger_column)
+    return _CONTRACT[source].data_type.upper()
+
 
 STATUSES: tuple[str, ...] = ("open", "acknowledged", "waived", "resolved")
 ACTIVE_STATUSES: tuple[str, ...] = ("open", "acknowledged", "waived")
@@ -52,27 +49,16 @@ EVENT_TYPES: tuple[str, ...] = (
     "manually_reopened",
 )
 
-_KEYS_DDL = ",\n    ".join(f"{c} VARCHAR" for c in FINDING_KEY_COLUMNS)
+# rule_id, family, subject_type, subject_id, attribute NOT NULL, then the copied columns.
+_FINDING_DDL = ",\n    ".join(
+    [f"{c} {finding_column_type(c)} NOT NULL" for c in ("rule_id", "family", "subject_type", "subject_id", "attribute")]
+    + [f"{c} {finding_column_type(c)}" for c in FINDING_VALUE_COLUMNS if c != "family"]
+)
 
 EXCEPTIONS_DDL = f"""
 CREATE TABLE IF NOT EXISTS recon.exceptions (
     exception_id VARCHAR PRIMARY KEY,
-    rule_id VARCHAR NOT NULL,
-    family VARCHAR NOT NULL,
-    subject_type VARCHAR NOT NULL,
-    subject_id VARCHAR NOT NULL,
-    attribute VARCHAR NOT NULL,
-    {_KEYS_DDL},
-    expected VARCHAR,
-    actual VARCHAR,
-    currency_code VARCHAR,
-    amount_at_risk DECIMAL(18, 4),
-    fx_rate_to_reporting DECIMAL(18, 8),
-    amount_at_risk_reporting DECIMAL(18, 4),
-    reporting_currency VARCHAR,
-    finding_aging_bucket VARCHAR,
-    owner VARCHAR,
-    explanation VARCHAR,
+    {_FINDING_DDL},
     status VARCHAR NOT NULL,
     first_seen_as_of DATE NOT NULL,
     last_seen_as_of DATE NOT NULL,

@@ -23,21 +23,17 @@ from typing import Any
 import duckdb
 from dbt.cli.main import dbtRunner
 
+from q2c import rule_catalogue
 from q2c.reconciliation_config import load_recon_config
 from q2c.settings import DBT_PROJECT_DIR, RECON_CONFIG_DEFAULT
 
 from .marts_schema import MARTS
 
 AS_OF = date(2026, 3, 31)
-FINDING_COLUMNS = (
-    "rule_id", "family", "subject_type", "subject_id", "attribute", "crm_account_id",
-    "crm_opportunity_id", "erp_customer_id", "erp_transaction_id", "billing_customer_id",
-    "billing_invoice_id", "billing_invoice_line_id", "billing_credit_note_id",
-    "psa_project_code", "psa_time_entry_id", "psa_expense_id", "expected", "actual",
-    "currency_code", "amount_at_risk", "fx_rate_to_reporting", "amount_at_risk_reporting",
-    "reporting_currency", "aging_bucket", "owner", "explanation", "as_of_date",
-)
-FAMILY_MODELS = ("recon_accounts", "recon_rates", "recon_unbilled", "recon_invoices", "recon_bookings")
+# The columns of a finding, in order: the enforced contract of recon.findings (one list, read
+# from the dbt model YAML); the family models list is the catalogue's.
+FINDING_COLUMNS = tuple(c.name for c in rule_catalogue.FINDING_COLUMNS)
+FAMILY_MODELS = tuple(f.model for f in rule_catalogue.FAMILY_MODELS)
 DBT_SECONDS: list[float] = []  # wall time of every dbt invocation of the session
 
 

@@ -5,6 +5,9 @@
   model has exactly the columns of design.md §3 in that order.
 -#}
 
+{#- The keys of every system involved, in the order of the recon.findings contract
+    (models/reconciliation/_reconciliation__models.yml, the one list of finding columns that
+    Python reads too): the enforced contract fails the build if this list drifts from it. -#}
 {% macro recon_key_columns() -%}
   {{ return(['crm_account_id', 'crm_opportunity_id', 'erp_customer_id', 'erp_transaction_id',
              'billing_customer_id', 'billing_invoice_id', 'billing_invoice_line_id',
@@ -34,8 +37,14 @@
       'billing_invoice_line_id': billing_invoice_line_id, 'billing_credit_note_id': billing_credit_note_id,
       'psa_project_code': psa_project_code, 'psa_time_entry_id': psa_time_entry_id,
       'psa_expense_id': psa_expense_id} -%}
+  {#- Family and subject types come from the catalogue (dbt_project.yml vars): a rule CTE
+      naming a rule or subject type the catalogue does not list fails to compile. -#}
+  {%- set rule = recon_rule(rule_id) -%}
+  {%- if subject_type not in rule['subject_types'] -%}
+    {{ exceptions.raise_compiler_error("rule " ~ rule_id ~ " has subject types " ~ rule['subject_types'] ~ " in the catalogue, not " ~ subject_type) }}
+  {%- endif -%}
     '{{ rule_id }}' as rule_id,
-    '{{ rule_id.split("-")[0] }}' as family,
+    '{{ rule['family'] }}' as family,
     '{{ subject_type }}' as subject_type,
     {{ recon_text(subject_id) }} as subject_id,
     {{ recon_text(attribute if attribute is not none else "''") }} as attribute,

@@ -2,35 +2,34 @@
   Reconciliation settings, by precedence: --vars (a hand-run `dbt build --vars ...`), then the
   Q2C_RECON_SETTINGS environment variable (JSON of config/reconciliation.yml plus the as-of
   date; the nightly runner sets it, see orchestration/transform/dbt_cli.py: unlike --vars, a
-  new value does not force a full re-parse), then the catalogue's defaults below. Keep the
-  defaults equal to config/reconciliation.yml: tests/reconciliation/test_thresholds.py checks.
+  new value does not force a full re-parse), then the catalogue's defaults (vars
+  q2c_recon_defaults and the owners of q2c_rule_catalogue in dbt_project.yml). The shipped
+  config/reconciliation.yml equals them: tests/reconciliation/test_thresholds.py and
+  test_catalogue.py check.
 -#}
 {% macro recon_default_settings() -%}
-  {{ return({
-      'as_of': '2026-01-01',
-      'reporting_currency': 'USD',
-      'amount_tolerance_abs': '0.01',
-      'amount_tolerance_pct': '0.005',
-      'grace_days': 2,
-      'unbilled_age_days': 30,
-      'expense_age_days': 30,
-      'approval_backlog_days': 14,
-      'inactive_customer_time_window_days': 30,
-      'quantity_tolerance_hours': '0.01',
-  }) }}
+  {{ return(var('q2c_recon_defaults')) }}
+{%- endmacro %}
+
+{#- The rule catalogue (vars of dbt_project.yml): one entry per rule, in catalogue order. -#}
+{% macro recon_catalogue() -%}
+  {{ return(var('q2c_rule_catalogue')) }}
+{%- endmacro %}
+
+{#- The catalogue entry of a rule; an unknown rule id is a compile error. -#}
+{% macro recon_rule(rule_id) -%}
+  {%- for rule in recon_catalogue() if rule['rule_id'] == rule_id -%}
+    {{ return(rule) }}
+  {%- endfor -%}
+  {{ exceptions.raise_compiler_error("rule " ~ rule_id ~ " is not in the rule catalogue (dbt_project.yml vars q2c_rule_catalogue)") }}
 {%- endmacro %}
 
 {% macro recon_default_owners() -%}
-  {{ return({
-      'ACC-01': 'sales_ops', 'ACC-02': 'sales_ops', 'ACC-03': 'sales_ops', 'ACC-04': 'sales_ops',
-      'ACC-05': 'accounts_receivable', 'ACC-06': 'accounts_receivable',
-      'RATE-01': 'pmo', 'RATE-02': 'billing', 'RATE-03': 'pmo', 'RATE-04': 'sales_ops', 'RATE-05': 'pmo',
-      'UNB-01': 'pmo', 'UNB-02': 'billing', 'UNB-03': 'pmo', 'UNB-04': 'pmo', 'UNB-05': 'billing',
-      'INV-01': 'billing', 'INV-02': 'billing', 'INV-03': 'billing',
-      'INV-04': 'accounts_receivable', 'INV-05': 'accounts_receivable', 'INV-06': 'accounts_receivable',
-      'INV-07': 'billing', 'INV-08': 'billing', 'INV-09': 'billing',
-      'BOOK-01': 'sales_ops', 'BOOK-02': 'pmo',
-  }) }}
+  {%- set owners = {} -%}
+  {%- for rule in recon_catalogue() -%}
+    {%- do owners.update({rule['rule_id']: rule['owner']}) -%}
+  {%- endfor -%}
+  {{ return(owners) }}
 {%- endmacro %}
 
 {% macro recon_passed_settings() -%}

@@ -6,10 +6,6 @@ accounts as (
     select
         crm_account_id,
         account_name,
-        upper(trim(currency_code)) as currency_code,
-        upper(trim(country_code)) as country_code,
-        nullif(trim(tax_id), '') as tax_id,
-        legal_entity_name,
         nullif(trim(erp_customer_pointer), '') as erp_customer_pointer,
         -- Live: not deleted and not merged into another account.
         (not coalesce(is_deleted, false) and master_record_id is null) as is_live
@@ -26,9 +22,6 @@ erp_customers as (
         company_name,
         nullif(trim(crm_account_id), '') as externalid,
         upper(trim(currency_code)) as currency_code,
-        upper(trim(country_code)) as country_code,
-        nullif(trim(vat_reg_number), '') as vat_reg_number,
-        subsidiary_legal_name,
         coalesce(is_inactive, false) as is_inactive,
         not coalesce(is_inactive, false) as is_live
     from {{ ref('erp_customers') }}
@@ -39,17 +32,17 @@ billing_customers as (
         billing_customer_id,
         customer_name,
         upper(trim(currency_code)) as currency_code,
-        upper(trim(country_code)) as country_code,
         nullif(trim(crm_account_id), '') as crm_account_id,
         nullif(trim(erp_customer_id), '') as erp_customer_id
     from {{ ref('billing_customers') }}
     where not coalesce(is_deleted, false)
 ),
 
-billing_tax_ids as (
-    select billing_customer_id, {{ normalise_tax_id('tax_id') }} as tax_id_key, tax_id
-    from {{ ref('billing_customer_tax_ids') }}
-    where nullif(trim(tax_id), '') is not null
+-- Customer attributes of every system, normalised once (ACC-03); NULL key: stated nothing.
+customer_attributes as (
+    select system, customer_id, attribute, attribute_value, attribute_key
+    from {{ ref('int_customer_attributes_unpivoted') }}
+    where attribute_key is not null
 ),
 
 erp_links as (
@@ -210,91 +203,36 @@ billing_counterparts as (
     having count(*) = 1
 ),
 
-billing_tax_id_lists as (
-    select billing_customer_id, {{ dbt.listagg('tax_id', "', '", 'order by tax_id') }} as tax_ids
-    from billing_tax_ids
-    group by billing_customer_id
+counterparts as (
+    select crm_account_id, 'erp' as system, erp_customer_id as system_customer_id from erp_counterparts
+    union all
+    select crm_account_id, 'billing' as system, billing_customer_id as system_customer_id from billing_counterparts
 ),
 
--- One row per account, attribute and downstream system. Only two values disagree: an
--- attribute one system has not filled in (a Stripe customer's currency stays null until
--- it is first invoiced) is missing data, not drift.
+-- One row per account, attribute and downstream system, in long format: the CRM value against
+-- the counterpart's value(s) of the same attribute (billing holds a list of tax ids: CRM's must
+-- be one of them). Only two stated values disagree: an attribute one system has not filled in
+-- (a Stripe customer's currency stays null until it is first invoiced) is missing data, not
+-- drift, and has no row in customer_attributes.
 attribute_comparisons as (
-    select a.crm_account_id, 'name' as attribute, 'erp' as system, ec.erp_customer_id, null as billing_customer_id,
-        a.account_name as crm_value, e.company_name as system_value,
-        {{ values_differ(normalise_customer_name('a.account_name'), normalise_customer_name('e.company_name')) }} as differs
-    from live_accounts as a
-    inner join erp_counterparts as ec on ec.crm_account_id = a.crm_account_id
-    inner join erp_customers as e on e.erp_customer_id = ec.erp_customer_id
-
-    union all
-    select a.crm_account_id, 'currency', 'erp', ec.erp_customer_id, null,
-        a.currency_code, e.currency_code, {{ values_differ('a.currency_code', 'e.currency_code') }}
-    from live_accounts as a
-    inner join erp_counterparts as ec on ec.crm_account_id = a.crm_account_id
-    inner join erp_customers as e on e.erp_customer_id = ec.erp_customer_id
-
-    union all
-    select a.crm_account_id, 'country', 'erp', ec.erp_customer_id, null,
-        a.country_code, e.country_code, {{ values_differ('a.country_code', 'e.country_code') }}
-    from live_accounts as a
-    inner join erp_counterparts as ec on ec.crm_account_id = a.crm_account_id
-    inner join erp_customers as e on e.erp_customer_id = ec.erp_customer_id
-
-    union all
-    select a.crm_account_id, 'tax_id', 'erp', ec.erp_customer_id, null,
-        a.tax_id, e.vat_reg_number,
-        {{ values_differ(normalise_tax_id('a.tax_id'), normalise_tax_id('e.vat_reg_number')) }}
-    from live_accounts as a
-    inner join erp_counterparts as ec on ec.crm_account_id = a.crm_account_id
-    inner join erp_customers as e on e.erp_customer_id = ec.erp_customer_id
-
-    union all
-    select a.crm_account_id, 'legal_entity', 'erp', ec.erp_customer_id, null,
-        a.legal_entity_name, e.subsidiary_legal_name,
-        {{ values_differ(normalise_legal_entity('a.legal_entity_name'), normalise_legal_entity('e.subsidiary_legal_name')) }}
-    from live_accounts as a
-    inner join erp_counterparts as ec on ec.crm_account_id = a.crm_account_id
-    inner join erp_customers as e on e.erp_customer_id = ec.erp_customer_id
-
-    union all
-    select a.crm_account_id, 'name', 'billing', null, bc.billing_customer_id,
-        a.account_name, b.customer_name,
-        {{ values_differ(normalise_customer_name('a.account_name'), normalise_customer_name('b.customer_name')) }}
-    from live_accounts as a
-    inner join billing_counterparts as bc on bc.crm_account_id = a.crm_account_id
-    inner join billing_customers as b on b.billing_customer_id = bc.billing_customer_id
-
-    union all
-    select a.crm_account_id, 'currency', 'billing', null, bc.billing_customer_id,
-        a.currency_code, b.currency_code, {{ values_differ('a.currency_code', 'b.currency_code') }}
-    from live_accounts as a
-    inner join billing_counterparts as bc on bc.crm_account_id = a.crm_account_id
-    inner join billing_customers as b on b.billing_customer_id = bc.billing_customer_id
-
-    union all
-    select a.crm_account_id, 'country', 'billing', null, bc.billing_customer_id,
-        a.country_code, b.country_code, {{ values_differ('a.country_code', 'b.country_code') }}
-    from live_accounts as a
-    inner join billing_counterparts as bc on bc.crm_account_id = a.crm_account_id
-    inner join billing_customers as b on b.billing_customer_id = bc.billing_customer_id
-
-    union all
-    -- Billing holds a list of tax ids: CRM's tax id must be one of them. A side with no
-    -- tax id at all is missing data, not a disagreement (see values_differ).
-    select a.crm_account_id, 'tax_id', 'billing', null, bc.billing_customer_id,
-        a.tax_id, tl.tax_ids,
-        case
-            when {{ normalise_tax_id('a.tax_id') }} is null or tl.tax_ids is null then false
-            else not exists (
-                select 1 from billing_tax_ids as t
-                where t.billing_customer_id = bc.billing_customer_id
-                  and t.tax_id_key = {{ normalise_tax_id('a.tax_id') }}
-            )
-        end
-    from live_accounts as a
-    inner join billing_counterparts as bc on bc.crm_account_id = a.crm_account_id
-    left join billing_tax_id_lists as tl on tl.billing_customer_id = bc.billing_customer_id
+    select
+        c.crm_account_id,
+        crm.attribute,
+        c.system,
+        case when c.system = 'erp' then c.system_customer_id end as erp_customer_id,
+        case when c.system = 'billing' then c.system_customer_id end as billing_customer_id,
+        crm.attribute_value as crm_value,
+        {{ dbt.listagg('downstream.attribute_value', "', '", 'order by downstream.attribute_value') }} as system_value,
+        sum(case when downstream.attribute_key = crm.attribute_key then 1 else 0 end) = 0 as differs
+    from counterparts as c
+    inner join customer_attributes as crm
+        on crm.system = 'crm'
+        and crm.customer_id = c.crm_account_id
+    inner join customer_attributes as downstream
+        on downstream.system = c.system
+        and downstream.customer_id = c.system_customer_id
+        and downstream.attribute = crm.attribute
+    group by c.crm_account_id, crm.attribute, c.system, c.system_customer_id, crm.attribute_value
 ),
 
 attribute_differences as (
@@ -381,7 +319,16 @@ erp_customers_with_receivables as (
     group by e.erp_customer_id, e.company_name, e.externalid, e.currency_code
 ),
 
-acc_06_erp as (
+billing_customers_with_invoices as (
+    select b.billing_customer_id, b.customer_name, b.crm_account_id, b.currency_code,
+        sum(case when upper(i.currency_code) = b.currency_code then i.amount_remaining end) as amount_remaining
+    from billing_customers as b
+    inner join {{ ref('billing_invoices') }} as i on i.billing_customer_id = b.billing_customer_id
+    group by b.billing_customer_id, b.customer_name, b.crm_account_id, b.currency_code
+),
+
+-- ACC-06: ERP customers with open receivables and live billing customers with invoices that map to no live account.
+acc_06 as (
     select {{ recon_finding('ACC-06', 'erp_customer', 'e.erp_customer_id',
         crm_account_id='e.externalid',
         erp_customer_id='e.erp_customer_id',
@@ -397,17 +344,9 @@ acc_06_erp as (
         inner join live_accounts as a on a.crm_account_id = l.crm_account_id
         where l.erp_customer_id = e.erp_customer_id
     )
-),
 
-billing_customers_with_invoices as (
-    select b.billing_customer_id, b.customer_name, b.crm_account_id, b.currency_code,
-        sum(case when upper(i.currency_code) = b.currency_code then i.amount_remaining end) as amount_remaining
-    from billing_customers as b
-    inner join {{ ref('billing_invoices') }} as i on i.billing_customer_id = b.billing_customer_id
-    group by b.billing_customer_id, b.customer_name, b.crm_account_id, b.currency_code
-),
+    union all
 
-acc_06_billing as (
     select {{ recon_finding('ACC-06', 'billing_customer', 'b.billing_customer_id',
         crm_account_id='b.crm_account_id',
         billing_customer_id='b.billing_customer_id',
@@ -421,4 +360,4 @@ acc_06_billing as (
        or b.crm_account_id not in (select crm_account_id from live_accounts)
 ),
 
-{{ recon_findings_final(['acc_01', 'acc_02', 'acc_03', 'acc_04', 'acc_05', 'acc_06_erp', 'acc_06_billing']) }}
+{{ recon_findings_final(['acc_01', 'acc_02', 'acc_03', 'acc_04', 'acc_05', 'acc_06']) }}

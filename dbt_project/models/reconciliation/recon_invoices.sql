@@ -220,27 +220,6 @@ billing_arithmetic as (
     from billing_invoices as b
 ),
 
-inv_08_billing as (
-    select {{ recon_finding('INV-08', 'billing_invoice', 'b.billing_invoice_id',
-        billing_customer_id='b.billing_customer_id',
-        billing_invoice_id='b.billing_invoice_id',
-        psa_project_code='b.psa_project_code',
-        expected="'total = subtotal + tax, subtotal = sum of lines, nothing remaining when paid'",
-        actual="substr(''"
-            ~ " || case when b.total_off then '; total ' || " ~ recon_text('b.total_minor') ~ " || ' <> subtotal + tax ' || " ~ recon_text('b.subtotal_minor + coalesce(b.tax_minor, 0)') ~ " else '' end"
-            ~ " || case when b.subtotal_off then '; subtotal ' || " ~ recon_text('b.subtotal_minor') ~ " || ' <> lines ' || " ~ recon_text('coalesce(b.lines_amount_minor, 0)') ~ " else '' end"
-            ~ " || case when b.paid_with_remaining then '; paid with amount_remaining ' || " ~ recon_text('b.amount_remaining_minor') ~ " else '' end"
-            ~ ", 3) || ' (minor units)'",
-        currency_code='b.currency_code',
-        amount_at_risk=minor_to_major('greatest('
-            ~ 'case when b.total_off then abs(b.total_minor - b.subtotal_minor - coalesce(b.tax_minor, 0)) else 0 end, '
-            ~ 'case when b.subtotal_off then abs(b.subtotal_minor - coalesce(b.lines_amount_minor, 0)) else 0 end, '
-            ~ 'case when b.paid_with_remaining then b.amount_remaining_minor else 0 end)', 'b.currency_code'),
-        explanation="'Billing invoice ' || b.billing_invoice_id || ' does not add up'") }}
-    from billing_arithmetic as b
-    where b.total_off or b.subtotal_off or b.paid_with_remaining
-),
-
 -- NetSuite stores an invoice's income and tax lines with the sign opposite to the header,
 -- staging may or may not flip it: the lines add up when either sign matches the total.
 erp_line_sums as (
@@ -260,7 +239,29 @@ erp_arithmetic as (
     left join erp_line_sums as s on s.erp_transaction_id = e.erp_transaction_id
 ),
 
-inv_08_erp as (
+-- INV-08: billing invoices and ERP invoices that do not add up inside their own system.
+inv_08 as (
+    select {{ recon_finding('INV-08', 'billing_invoice', 'b.billing_invoice_id',
+        billing_customer_id='b.billing_customer_id',
+        billing_invoice_id='b.billing_invoice_id',
+        psa_project_code='b.psa_project_code',
+        expected="'total = subtotal + tax, subtotal = sum of lines, nothing remaining when paid'",
+        actual="substr(''"
+            ~ " || case when b.total_off then '; total ' || " ~ recon_text('b.total_minor') ~ " || ' <> subtotal + tax ' || " ~ recon_text('b.subtotal_minor + coalesce(b.tax_minor, 0)') ~ " else '' end"
+            ~ " || case when b.subtotal_off then '; subtotal ' || " ~ recon_text('b.subtotal_minor') ~ " || ' <> lines ' || " ~ recon_text('coalesce(b.lines_amount_minor, 0)') ~ " else '' end"
+            ~ " || case when b.paid_with_remaining then '; paid with amount_remaining ' || " ~ recon_text('b.amount_remaining_minor') ~ " else '' end"
+            ~ ", 3) || ' (minor units)'",
+        currency_code='b.currency_code',
+        amount_at_risk=minor_to_major('greatest('
+            ~ 'case when b.total_off then abs(b.total_minor - b.subtotal_minor - coalesce(b.tax_minor, 0)) else 0 end, '
+            ~ 'case when b.subtotal_off then abs(b.subtotal_minor - coalesce(b.lines_amount_minor, 0)) else 0 end, '
+            ~ 'case when b.paid_with_remaining then b.amount_remaining_minor else 0 end)', 'b.currency_code'),
+        explanation="'Billing invoice ' || b.billing_invoice_id || ' does not add up'") }}
+    from billing_arithmetic as b
+    where b.total_off or b.subtotal_off or b.paid_with_remaining
+
+    union all
+
     select {{ recon_finding('INV-08', 'erp_transaction', 'e.erp_transaction_id',
         erp_customer_id='e.erp_customer_id',
         erp_transaction_id='e.erp_transaction_id',
@@ -308,4 +309,4 @@ inv_09 as (
       )
 ),
 
-{{ recon_findings_final(['inv_01', 'inv_02', 'inv_03', 'inv_04', 'inv_05', 'inv_06', 'inv_07', 'inv_08_billing', 'inv_08_erp', 'inv_09']) }}
+{{ recon_findings_final(['inv_01', 'inv_02', 'inv_03', 'inv_04', 'inv_05', 'inv_06', 'inv_07', 'inv_08', 'inv_09']) }}

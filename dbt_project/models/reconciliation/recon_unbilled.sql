@@ -111,7 +111,8 @@ billed_without_invoice as (
        or i.status in ('draft', 'void')
 ),
 
-unb_02_time as (
+-- UNB-02: time entries and expenses marked billed without a valid invoice.
+unb_02 as (
     select {{ recon_finding('UNB-02', 'psa_time_entry', 'd.document_id',
         billing_customer_id='d.billing_customer_id',
         billing_invoice_id='d.billing_invoice_id',
@@ -124,9 +125,9 @@ unb_02_time as (
         explanation="'Time entry ' || d.document_id || ' is marked billed but ' || d.problem") }}
     from billed_without_invoice as d
     where d.subject_type = 'psa_time_entry'
-),
 
-unb_02_expense as (
+    union all
+
     select {{ recon_finding('UNB-02', 'psa_expense', 'd.document_id',
         billing_customer_id='d.billing_customer_id',
         billing_invoice_id='d.billing_invoice_id',
@@ -218,4 +219,4 @@ unb_05 as (
     where abs(l.quantity - l.time_entry_hours) > {{ recon_decimal('quantity_tolerance_hours') }}
 ),
 
-{{ recon_findings_final(['unb_01', 'unb_02_time', 'unb_02_expense', 'unb_03', 'unb_04', 'unb_05']) }}
+{{ recon_findings_final(['unb_01', 'unb_02', 'unb_03', 'unb_04', 'unb_05']) }}

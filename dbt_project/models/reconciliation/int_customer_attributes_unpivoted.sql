@@ -1,0 +1,114 @@
+{#-
+  The customer attributes that ACC-03 compares, in long format: one row per system (crm, erp,
+  billing), customer (the system's own id), attribute (name, currency, country, tax_id,
+  legal_entity) and value, with the value as the system states it and its comparison key.
+  Every normalisation of ACC-03 happens here, once (catalogue "Conventions"):
+  - liveness: CRM account not deleted and not merged; ERP customer isinactive = F; billing
+    customer not deleted;
+  - currency and country codes upper case and trimmed;
+  - names after normalise_customer_name, legal entities after normalise_legal_entity, tax ids
+    after normalise_tax_id.
+  attribute_key NULL means the system states nothing for the attribute (missing data, not
+  drift). A billing customer holds a list of tax ids: one row per non-blank tax id, each a
+  stated value even when nothing comparable is left of it (key '').
+  Reads the marts (the reconciliation's input), so it lives beside the rule models.
+-#}
+with
+
+crm_accounts as (
+    select
+        crm_account_id as customer_id,
+        (not coalesce(is_deleted, false) and master_record_id is null) as is_live,
+        account_name,
+        upper(trim(currency_code)) as currency_code,
+        upper(trim(country_code)) as country_code,
+        nullif(trim(tax_id), '') as tax_id,
+        legal_entity_name
+    from {{ ref('customers') }}
+),
+
+erp_customers as (
+    select
+        erp_customer_id as customer_id,
+        not coalesce(is_inactive, false) as is_live,
+        company_name,
+        upper(trim(currency_code)) as currency_code,
+        upper(trim(country_code)) as country_code,
+        nullif(trim(vat_reg_number), '') as vat_reg_number,
+        subsidiary_legal_name
+    from {{ ref('erp_customers') }}
+),
+
+billing_customers as (
+    select
+        billing_customer_id as customer_id,
+        not coalesce(is_deleted, false) as is_live,
+        customer_name,
+        upper(trim(currency_code)) as currency_code,
+        upper(trim(country_code)) as country_code
+    from {{ ref('billing_customers') }}
+),
+
+billing_tax_ids as (
+    select billing_customer_id as customer_id, position, tax_id
+    from {{ ref('billing_customer_tax_ids') }}
+    where nullif(trim(tax_id), '') is not null
+),
+
+unpivoted as (
+    select 'crm' as system, customer_id, is_live, 'name' as attribute, 0 as value_position,
+        account_name as attribute_value, {{ normalise_customer_name('account_name') }} as attribute_key
+    from crm_accounts
+    union all
+    select 'crm', customer_id, is_live, 'currency', 0, currency_code, currency_code from crm_accounts
+    union all
+    select 'crm', customer_id, is_live, 'country', 0, country_code, country_code from crm_accounts
+    union all
+    select 'crm', customer_id, is_live, 'tax_id', 0, tax_id, {{ normalise_tax_id('tax_id') }} from crm_accounts
+    union all
+    select 'crm', customer_id, is_live, 'legal_entity', 0, legal_entity_name,
+        {{ normalise_legal_entity('legal_entity_name') }}
+    from crm_accounts
+
+    union all
+    select 'erp', customer_id, is_live, 'name', 0, company_name, {{ normalise_customer_name('company_name') }}
+    from erp_customers
+    union all
+    select 'erp', customer_id, is_live, 'currency', 0, currency_code, currency_code from erp_customers
+    union all
+    select 'erp', customer_id, is_live, 'country', 0, country_code, country_code from erp_customers
+    union all
+    select 'erp', customer_id, is_live, 'tax_id', 0, vat_reg_number, {{ normalise_tax_id('vat_reg_number') }}
+    from erp_customers
+    union all
+    -- The ERP customer's legal entity is its subsidiary's legalname.
+    select 'erp', customer_id, is_live, 'legal_entity', 0, subsidiary_legal_name,
+        {{ normalise_legal_entity('subsidiary_legal_name') }}
+    from erp_customers
+
+    union all
+    select 'billing', customer_id, is_live, 'name', 0, customer_name, {{ normalise_customer_name('customer_name') }}
+    from billing_customers
+    union all
+    select 'billing', customer_id, is_live, 'currency', 0, currency_code, currency_code from billing_customers
+    union all
+    select 'billing', customer_id, is_live, 'country', 0, country_code, country_code from billing_customers
+    union all
+    select 'billing', b.customer_id, b.is_live, 'tax_id', t.position, t.tax_id, coalesce({{ normalise_tax_id('t.tax_id') }}, '')
+    from billing_customers as b
+    inner join billing_tax_ids as t on t.customer_id = b.customer_id
+),
+
+final as (
+    select
+        system,
+        customer_id,
+        is_live,
+        attribute,
+        cast(value_position as {{ dbt.type_int() }}) as value_position,
+        {{ recon_text('attribute_value') }} as attribute_value,
+        {{ recon_text('attribute_key') }} as attribute_key
+    from unpivoted
+)
+
+select * from final
