@@ -48,11 +48,7 @@ class Materiality:
     def is_material(self, max_amount_reporting: Decimal | None, finding_count: int) -> bool:
         if self.count is not None and finding_count >= self.count:
             return True
-        return (
-            self.amount is not None
-            and max_amount_reporting is not None
-            and max_amount_reporting >= self.amount
-        )
+        return self.amount is not None and max_amount_reporting is not None and max_amount_reporting >= self.amount
 
 
 @dataclass(frozen=True)
@@ -188,7 +184,9 @@ def _materialities(raw: Mapping[str, Any], path: Path) -> tuple[Materiality, dic
     catalogue's default, the file's default, the catalogue's rule entry, the file's rule entry."""
     if not isinstance(raw, dict):
         raise ReconConfigError(f"{path}: materiality must be a mapping")
-    catalogue_default = _materiality(rule_catalogue.MATERIALITY_DEFAULT, None, rule_catalogue.DBT_PROJECT_FILE, "default")
+    catalogue_default = _materiality(
+        rule_catalogue.MATERIALITY_DEFAULT, None, rule_catalogue.DBT_PROJECT_FILE, "default"
+    )
     default = _materiality(raw.get("default") or {}, catalogue_default, path, "default")
     rules = raw.get("rules") or {}
     if not isinstance(rules, dict):

@@ -110,7 +110,9 @@ def load_finding_columns(path: Path = FINDINGS_MODELS_FILE) -> tuple[FindingColu
 
 _VARS = load_catalogue_vars()
 
-FAMILY_MODELS: tuple[Family, ...] = tuple(Family(f["family"], f["model"], f["title"]) for f in _VARS["q2c_rule_families"])
+FAMILY_MODELS: tuple[Family, ...] = tuple(
+    Family(f["family"], f["model"], f["title"]) for f in _VARS["q2c_rule_families"]
+)
 FAMILIES: tuple[str, ...] = tuple(f.family for f in FAMILY_MODELS)
 RULES: tuple[Rule, ...] = _rules(_VARS["q2c_rule_catalogue"], FAMILIES)
 RULES_BY_ID: dict[str, Rule] = {rule.rule_id: rule for rule in RULES}

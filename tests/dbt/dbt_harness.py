@@ -6,15 +6,12 @@ parallel runs do not clobber each other.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
-from q2c.settings import DBT_PROJECT_DIR
+from q2c.settings import DBT_PROJECT_DIR, environment
 
 # The canonical model only: staging, intermediate, marts and the currency seed. The
 # reconciliation models belong to another layer and are exercised by their own tests.
@@ -24,20 +21,6 @@ CANONICAL_SELECTION = [
     "path:models/marts",
     "path:seeds/currency_exponents.csv",
 ]
-
-
-@contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 @dataclass(frozen=True)
@@ -56,25 +39,31 @@ def run_dbt(args: list[str], duckdb_path: Path, work_dir: Path) -> tuple[dbtRunn
     """
     full_args = [
         *args,
-        "--project-dir", str(DBT_PROJECT_DIR),
-        "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(work_dir / "target"),
-        "--log-path", str(work_dir / "logs"),
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
         "--no-use-colors",
         "--quiet",
     ]
-    with _environment(Q2C_DUCKDB_PATH=str(duckdb_path), DBT_SEND_ANONYMOUS_USAGE_STATS="false"):
+    with environment({"Q2C_DUCKDB_PATH": str(duckdb_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}):
         result = dbtRunner().invoke(full_args)
     outcomes = []
     run_results = getattr(result.result, "results", None) or []
     for r in run_results:
-        outcomes.append(NodeOutcome(
-            name=r.node.name,
-            resource_type=str(r.node.resource_type),
-            status=str(r.status),
-            failures=r.failures,
-            compiled_code=getattr(r.node, "compiled_code", None),
-        ))
+        outcomes.append(
+            NodeOutcome(
+                name=r.node.name,
+                resource_type=str(r.node.resource_type),
+                status=str(r.status),
+                failures=r.failures,
+                compiled_code=getattr(r.node, "compiled_code", None),
+            )
+        )
     return result, outcomes
 
 
@@ -82,5 +71,6 @@ def build_canonical(duckdb_path: Path, work_dir: Path, *extra: str) -> tuple[dbt
     """`dbt build` of the canonical model; tests that also need reconciliation nodes are skipped."""
     return run_dbt(
         ["build", "--select", *CANONICAL_SELECTION, "--indirect-selection", "cautious", *extra],
-        duckdb_path, work_dir,
+        duckdb_path,
+        work_dir,
     )

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from .recon_harness import DBT_SECONDS
+from tests.reconciliation.recon_harness import DBT_SECONDS
 
 
 @pytest.fixture(scope="session")

@@ -25,9 +25,8 @@ from dbt.cli.main import dbtRunner
 
 from q2c import rule_catalogue
 from q2c.reconciliation_config import load_recon_config
-from q2c.settings import DBT_PROJECT_DIR, RECON_CONFIG_DEFAULT
-
-from .marts_schema import MARTS
+from q2c.settings import DBT_PROJECT_DIR, RECON_CONFIG_DEFAULT, environment
+from tests.reconciliation.marts_schema import MARTS
 
 AS_OF = date(2026, 3, 31)
 # The columns of a finding, in order: the enforced contract of recon.findings (one list, read
@@ -86,7 +85,8 @@ def project_dir(tmp: Path) -> Path:
         return DBT_PROJECT_DIR
     copy = tmp / "dbt_project"
     shutil.copytree(
-        DBT_PROJECT_DIR, copy,
+        DBT_PROJECT_DIR,
+        copy,
         ignore=shutil.ignore_patterns("target", "logs", "dbt_packages", "staging", "intermediate", "marts"),
     )
     (copy / "models" / "marts").mkdir(parents=True, exist_ok=True)
@@ -118,7 +118,8 @@ class ReconRun:
 
     def one(self, rule_id: str, subject_id: str, attribute: str = "") -> dict[str, Any]:
         rows = [
-            f for f in self.findings
+            f
+            for f in self.findings
             if (f["rule_id"], f["subject_id"], f["attribute"]) == (rule_id, subject_id, attribute)
         ]
         assert len(rows) == 1, f"expected one {rule_id} finding for {subject_id}/{attribute!r}, got {rows}"
@@ -142,25 +143,27 @@ def run_recon(marts: Marts, session_dir: Path, dbt_vars: Mapping[str, Any] | Non
     marts.write(db_path)
     project = project_dir(session_dir)
     args = [
-        "build", "--select", "path:models/reconciliation", "fx_rates",
-        "--project-dir", str(project), "--profiles-dir", str(project),
-        "--target-path", str(_target_dir(session_dir, dbt_vars)),
-        "--log-path", str(tmp / "logs"),
-        "--quiet", "--no-send-anonymous-usage-stats",
+        "build",
+        "--select",
+        "path:models/reconciliation",
+        "fx_rates",
+        "--project-dir",
+        str(project),
+        "--profiles-dir",
+        str(project),
+        "--target-path",
+        str(_target_dir(session_dir, dbt_vars)),
+        "--log-path",
+        str(tmp / "logs"),
+        "--quiet",
+        "--no-send-anonymous-usage-stats",
     ]
     if dbt_vars is not None:
         args += ["--vars", json.dumps(dict(dbt_vars))]
-    previous = os.environ.get("Q2C_DUCKDB_PATH")
-    os.environ["Q2C_DUCKDB_PATH"] = str(db_path)
-    try:
+    with environment({"Q2C_DUCKDB_PATH": str(db_path)}):
         started = time.perf_counter()
         result = dbtRunner().invoke(args)
         DBT_SECONDS.append(time.perf_counter() - started)
-    finally:
-        if previous is None:
-            os.environ.pop("Q2C_DUCKDB_PATH", None)
-        else:
-            os.environ["Q2C_DUCKDB_PATH"] = previous
     if not result.success:
         failures = []
         for node in getattr(result.result, "results", None) or []:

@@ -6,11 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from .builders import (
-    account, billing_customer, billing_invoice, engagement, erp_customer, erp_invoice,
-    opportunity, time_entry,
+from tests.reconciliation.builders import (
+    account,
+    billing_customer,
+    billing_invoice,
+    engagement,
+    erp_customer,
+    erp_invoice,
+    opportunity,
+    time_entry,
 )
-from .recon_harness import Marts, ReconRun, default_vars, run_recon
+from tests.reconciliation.recon_harness import Marts, ReconRun, default_vars, run_recon
 
 
 def build() -> Marts:
@@ -55,8 +61,7 @@ def build() -> Marts:
     # ACC-03: names equal after normalisation; country differs in ERP; legal entity suffix.
     account(m, "A03", "Acme Corp.", tax_id="DE 123.456", legal="Q2 Advisory Inc.")
     erp_customer(m, "E03", "A03", "ACME", country="CA", vat="de123456", legal="Q2 Advisory Ltd")
-    billing_customer(m, "cus_A03", "A03", "acme, inc", currency="usd", country="us",
-                     tax_ids=("XX999", "DE-123456"))
+    billing_customer(m, "cus_A03", "A03", "acme, inc", currency="usd", country="us", tax_ids=("XX999", "DE-123456"))
     # ACC-03: name and tax id differ in billing only; accents ignored.
     account(m, "A03B", "Müller GmbH", tax_id="ATU1")
     erp_customer(m, "E03B", "A03B", "Muller", vat="ATU 1", legal="q2 advisory, inc")

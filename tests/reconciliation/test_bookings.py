@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from .builders import billing_customer, billing_invoice, engagement, opportunity
-from .recon_harness import FAMILY_MODELS, FINDING_COLUMNS, Marts, ReconRun, default_vars, run_recon
+from tests.reconciliation.builders import billing_customer, billing_invoice, engagement, opportunity
+from tests.reconciliation.recon_harness import FAMILY_MODELS, FINDING_COLUMNS, Marts, ReconRun, default_vars, run_recon
 
 
 def build() -> Marts:
@@ -27,8 +27,16 @@ def build() -> Marts:
     billing_invoice(m, "in_B1T", "cus_B", total="10040", code="P-B1T")
     # BOOK-01 fixed fee: Amount is the cap.
     opportunity(m, "O-B1-ff", "AB", code="P-B1F", fixed_fee=True, amount="50000")
-    engagement(m, "P-B1F", opp_id="O-B1-ff", crm_id="AB", project_id="pb1f", erp_job_id="JB1F",
-               opp_fixed_fee=True, amount="50000")
+    engagement(
+        m,
+        "P-B1F",
+        opp_id="O-B1-ff",
+        crm_id="AB",
+        project_id="pb1f",
+        erp_job_id="JB1F",
+        opp_fixed_fee=True,
+        amount="50000",
+    )
     billing_invoice(m, "in_B1F", "cus_B", total="60000", code="P-B1F")
     # Near-miss: T&M without not-to-exceed has no cap.
     opportunity(m, "O-B1-nocap", "AB", code="P-B1N")

@@ -10,8 +10,7 @@ from pathlib import Path
 import duckdb
 
 from q2c import rule_catalogue
-from q2c.ledger import schema
-from q2c.ledger import update
+from q2c.ledger import schema, update
 from q2c.ledger.update import _stage_findings
 from q2c.reconciliation_config import load_recon_config
 from q2c.rule_catalogue import FAMILIES, FAMILY_MODELS, FINDING_COLUMNS, RULES, RULES_BY_ID
@@ -63,10 +62,15 @@ def test_shipped_config_equals_the_catalogue_defaults(tmp_path: Path) -> None:
 
 def test_config_overrides_only_what_it_names(tmp_path: Path) -> None:
     path = tmp_path / "reconciliation.yml"
-    path.write_text("grace_days: 5\nowners: {UNB-01: billing}\nmateriality: {default: {amount: 10000}, rules: {INV-02: {count: 3}}}\n")
+    path.write_text(
+        "grace_days: 5\nowners: {UNB-01: billing}\n"
+        "materiality: {default: {amount: 10000}, rules: {INV-02: {count: 3}}}\n"
+    )
     config = load_recon_config(path)
     assert config.grace_days == 5 and config.unbilled_age_days == 30
-    assert config.owner("UNB-01") == "billing" and config.owner("UNB-02") == "billing" and config.owner("UNB-03") == "pmo"
+    assert (
+        config.owner("UNB-01") == "billing" and config.owner("UNB-02") == "billing" and config.owner("UNB-03") == "pmo"
+    )
     assert (config.materiality("RATE-01").amount, config.materiality("RATE-01").count) == (10000, 25)
     assert (config.materiality("ACC-04").amount, config.materiality("ACC-04").count) == (10000, 1)
     assert (config.materiality("INV-02").amount, config.materiality("INV-02").count) == (1000, 3)
@@ -94,14 +98,17 @@ def test_ledger_finding_columns_agree_with_the_contract() -> None:
     renamed = {"finding_aging_bucket": "aging_bucket"}
     copied = [renamed.get(c, c) for c in schema.FINDING_VALUE_COLUMNS]
     assert [c for c in contract if c not in copied] == [*schema.FINDING_IDENTITY_COLUMNS, "as_of_date"]
-    assert schema.FINDING_KEY_COLUMNS == tuple(c.name for c in FINDING_COLUMNS if c.is_key)
+    assert tuple(c.name for c in FINDING_COLUMNS if c.is_key) == schema.FINDING_KEY_COLUMNS
     assert len(schema.FINDING_KEY_COLUMNS) == 11
 
     with duckdb.connect() as conn:
         schema.ensure_ledger_tables(conn)
-        ledger = dict(conn.execute(
-            "select column_name, data_type from information_schema.columns "
-            "where table_schema = 'recon' and table_name = 'exceptions'").fetchall())
+        ledger = dict(
+            conn.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = 'recon' and table_name = 'exceptions'"
+            ).fetchall()
+        )
         # recon.findings exactly as the contract declares it, staged as the ledger update does.
         ddl = ", ".join(f"{c.name} {c.data_type}" for c in FINDING_COLUMNS)
         conn.execute(f"create table recon.findings ({ddl})")
@@ -111,4 +118,3 @@ def test_ledger_finding_columns_agree_with_the_contract() -> None:
         source = contract[renamed.get(column, column)]
         assert ledger[column].replace(" ", "") == source.data_type.upper(), column
         assert staged[column].replace(" ", "") == source.data_type.upper(), column
-

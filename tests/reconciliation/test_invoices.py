@@ -7,10 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from .builders import (
-    account, billing_customer, billing_invoice, credit_note, erp_credit_memo, erp_customer, erp_invoice,
+from tests.reconciliation.builders import (
+    account,
+    billing_customer,
+    billing_invoice,
+    credit_note,
+    erp_credit_memo,
+    erp_customer,
+    erp_invoice,
 )
-from .recon_harness import Marts, ReconRun, default_vars, run_recon
+from tests.reconciliation.recon_harness import Marts, ReconRun, default_vars, run_recon
 
 
 def pair(m: Marts, in_id: str, tx_id: str, *, billing: dict | None = None, erp: dict | None = None) -> None:

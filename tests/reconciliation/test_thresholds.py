@@ -10,11 +10,17 @@ import pytest
 
 from q2c.reconciliation_config import ReconConfigError, load_recon_config
 from q2c.settings import RECON_CONFIG_DEFAULT
-
-from .builders import (
-    account, billing_customer, billing_invoice, engagement, erp_customer, erp_invoice, opportunity, time_entry,
+from tests.reconciliation.builders import (
+    account,
+    billing_customer,
+    billing_invoice,
+    engagement,
+    erp_customer,
+    erp_invoice,
+    opportunity,
+    time_entry,
 )
-from .recon_harness import AS_OF, Marts, ReconRun, default_vars, run_recon
+from tests.reconciliation.recon_harness import AS_OF, Marts, ReconRun, default_vars, run_recon
 
 
 def build() -> Marts:
@@ -23,19 +29,24 @@ def build() -> Marts:
     billing_customer(m, "cus_T", "AT")
     erp_customer(m, "ET", "AT")
     account(m, "AT-NEW")
-    opportunity(m, "O-T-NEW", "AT-NEW", closed_days_ago=2)          # ACC-01/02 only when G < 2
+    opportunity(m, "O-T-NEW", "AT-NEW", closed_days_ago=2)  # ACC-01/02 only when G < 2
     opportunity(m, "O-T", "AT", code="P-T")
     engagement(m, "P-T", opp_id="O-T", crm_id="AT", project_id="pt", erp_job_id="JT")
     time_entry(m, "te-t-25", "P-T", "pt", spent_days_ago=25, rate=None)  # UNB-01 only when N < 25
     billing_invoice(m, "in_T", "cus_T")
-    erp_invoice(m, "T-T", "ET", "in_T", total="1004.00")            # INV-03 only without 0.5 %
+    erp_invoice(m, "T-T", "ET", "in_T", total="1004.00")  # INV-03 only without 0.5 %
     return m
 
 
 def changed_vars() -> dict:
     config = load_recon_config(RECON_CONFIG_DEFAULT)
-    config = replace(config, grace_days=1, unbilled_age_days=20, amount_tolerance_pct=Decimal("0"),
-                     owners={**config.owners, "UNB-01": "billing"})
+    config = replace(
+        config,
+        grace_days=1,
+        unbilled_age_days=20,
+        amount_tolerance_pct=Decimal("0"),
+        owners={**config.owners, "UNB-01": "billing"},
+    )
     return config.dbt_vars(AS_OF)
 
 

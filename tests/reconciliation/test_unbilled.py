@@ -7,8 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from .builders import billing_customer, billing_invoice, engagement, expense, invoice_line, opportunity, time_entry
-from .recon_harness import Marts, ReconRun, default_vars, run_recon
+from tests.reconciliation.builders import (
+    billing_customer,
+    billing_invoice,
+    engagement,
+    expense,
+    invoice_line,
+    opportunity,
+    time_entry,
+)
+from tests.reconciliation.recon_harness import Marts, ReconRun, default_vars, run_recon
 
 SC = "Senior Consultant"
 
@@ -95,8 +103,13 @@ def test_exactly_the_expected_unbilled_findings_fire(run: ReconRun) -> None:
 
 def test_unb01_aging_buckets_and_value(run: ReconRun) -> None:
     buckets = {f["subject_id"]: f["aging_bucket"] for f in run.findings if f["rule_id"] == "UNB-01"}
-    assert buckets == {"te-u01-31": "31-60", "te-u01-60": "31-60", "te-u01-61": "61-90",
-                       "te-u01-90": "61-90", "te-u01-91": "90+"}
+    assert buckets == {
+        "te-u01-31": "31-60",
+        "te-u01-60": "31-60",
+        "te-u01-61": "61-90",
+        "te-u01-90": "61-90",
+        "te-u01-91": "90+",
+    }
     assert run.one("UNB-01", "te-u01-31")["amount_at_risk"] == Decimal("1200.0000")  # 8 h x 150
     assert all(f["aging_bucket"] is None for f in run.findings if f["rule_id"] != "UNB-01")
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .extract_builder import World
+from tests.scenarios.extract_builder import World
 
 OLD_CLOSE = date(2025, 6, 15)
 

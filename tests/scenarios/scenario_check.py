@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .conftest import SUITE_SECONDS
-from .pipeline_runner import FindingKey, PipelineRun, run_pipeline
+from tests.scenarios.conftest import SUITE_SECONDS
+from tests.scenarios.pipeline_runner import FindingKey, PipelineRun, run_pipeline
 
 
 @dataclass

@@ -12,10 +12,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from .conftest import SUITE_SECONDS
-from .extract_builder import SUB_UK, Batch, World
-from .pipeline_runner import PipelineRun, run_pipeline
-from .scenario_check import Scenario, assert_no_stray_findings, check
+from tests.scenarios.conftest import SUITE_SECONDS
+from tests.scenarios.extract_builder import SUB_UK, Batch, World
+from tests.scenarios.pipeline_runner import PipelineRun, run_pipeline
+from tests.scenarios.scenario_check import Scenario, assert_no_stray_findings, check
 
 AS_OF = date(2026, 3, 31)
 T1 = datetime(2026, 3, 30, 2, 0, tzinfo=UTC)

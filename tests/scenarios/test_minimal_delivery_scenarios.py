@@ -9,9 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from q2c.settings import get_settings
-
-from .extract_builder import Batch, sf_datetime, sf_id
-from .pipeline_runner import run_pipeline
+from tests.scenarios.extract_builder import Batch, sf_datetime, sf_id
+from tests.scenarios.pipeline_runner import run_pipeline
 
 T = datetime(2026, 3, 31, 2, 0, tzinfo=UTC)
 ACC_OK, ACC_DRIFT, ACC_NO_ERP = sf_id("001", 1), sf_id("001", 2), sf_id("001", 3)

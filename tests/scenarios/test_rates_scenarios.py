@@ -11,10 +11,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from .engagements import Products, engagement
-from .extract_builder import World
-from .pipeline_runner import PipelineRun
-from .scenario_check import Scenario, assert_no_stray_findings, assert_ran_cleanly, check, run_family
+from tests.scenarios.engagements import Products, engagement
+from tests.scenarios.extract_builder import World
+from tests.scenarios.pipeline_runner import PipelineRun
+from tests.scenarios.scenario_check import Scenario, assert_no_stray_findings, assert_ran_cleanly, check, run_family
 
 AS_OF = date(2026, 3, 31)
 w = World(datetime(2026, 3, 31, 2, 0, tzinfo=UTC))

@@ -11,11 +11,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from .conftest import SUITE_SECONDS
-from .engagements import Products, engagement
-from .extract_builder import Batch, World
-from .pipeline_runner import PipelineRun, run_pipeline
-from .scenario_check import Scenario, assert_no_stray_findings, check
+from tests.scenarios.conftest import SUITE_SECONDS
+from tests.scenarios.engagements import Products, engagement
+from tests.scenarios.extract_builder import Batch, World
+from tests.scenarios.pipeline_runner import PipelineRun, run_pipeline
+from tests.scenarios.scenario_check import Scenario, assert_no_stray_findings, check
 
 AS_OF = date(2026, 3, 31)
 w = World(datetime(2026, 3, 31, 2, 0, tzinfo=UTC))
