@@ -7,7 +7,9 @@ users as (
 ),
 
 primary_roles as (
-    select user_id, role_name
+    select
+        user_id,
+        role_name
     from {{ ref('stg_psa__user_roles') }}
     where is_primary
 ),

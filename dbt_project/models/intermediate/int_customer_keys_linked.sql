@@ -96,11 +96,13 @@ final as (
     left join accounts
         on links.crm_account_id = accounts.crm_account_id
     left join erp_customers
-        on links.system = 'erp'
-        and links.system_customer_id = erp_customers.erp_customer_id
+        on
+            links.system = 'erp'
+            and links.system_customer_id = erp_customers.erp_customer_id
     left join billing_customers
-        on links.system = 'billing'
-        and links.system_customer_id = billing_customers.billing_customer_id
+        on
+            links.system = 'billing'
+            and links.system_customer_id = billing_customers.billing_customer_id
 )
 
 select * from final

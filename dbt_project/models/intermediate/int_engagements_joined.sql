@@ -20,11 +20,14 @@ jobs as (
 ),
 
 codes as (
-    select psa_project_code from opportunities where psa_project_code is not null
+    select psa_project_code from opportunities
+    where psa_project_code is not null
     union
-    select psa_project_code from projects where psa_project_code is not null
+    select psa_project_code from projects
+    where psa_project_code is not null
     union
-    select psa_project_code from jobs where psa_project_code is not null
+    select psa_project_code from jobs
+    where psa_project_code is not null
 ),
 
 won_opportunities as (
@@ -86,9 +89,11 @@ final as (
         job.job_billing_type as erp_job_billing_type,
         job.is_inactive as erp_job_is_inactive,
         coalesce(job.code_count, 0) as erp_job_count,
-        coalesce(opp.is_fixed_fee, false)
+        (
+            coalesce(opp.is_fixed_fee, false)
             or coalesce(prj.is_fixed_fee, false)
-            or coalesce(job.is_fixed_fee, false) as is_fixed_fee,
+            or coalesce(job.is_fixed_fee, false)
+        ) as is_fixed_fee,
         opp.opportunity_id is not null as has_opportunity,
         prj.psa_project_id is not null as has_psa_project,
         job.erp_job_id is not null as has_erp_job

@@ -10,7 +10,10 @@ currencies as (
 ),
 
 jobs as (
-    select erp_job_id, psa_project_code from {{ ref('stg_erp__jobs') }}
+    select
+        erp_job_id,
+        psa_project_code
+    from {{ ref('stg_erp__jobs') }}
 ),
 
 final as (

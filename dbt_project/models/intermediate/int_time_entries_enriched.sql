@@ -13,7 +13,11 @@ time_entries as (
 ),
 
 consultants as (
-    select user_id, primary_role, _dlt_load_id from {{ ref('int_consultants_primary_role') }}
+    select
+        user_id,
+        primary_role,
+        _dlt_load_id
+    from {{ ref('int_consultants_primary_role') }}
 ),
 
 final as (

@@ -50,53 +50,158 @@ billing_customers as (
 ),
 
 billing_tax_ids as (
-    select billing_customer_id as customer_id, position, tax_id
+    select
+        billing_customer_id as customer_id,
+        position,
+        tax_id
     from {{ ref('billing_customer_tax_ids') }}
     where nullif(trim(tax_id), '') is not null
 ),
 
 unpivoted as (
-    select 'crm' as system, customer_id, is_live, 'name' as attribute, 0 as value_position,
-        account_name as attribute_value, {{ normalise_customer_name('account_name') }} as attribute_key
+    select
+        'crm' as system,
+        customer_id,
+        is_live,
+        'name' as attribute,
+        0 as value_position,
+        account_name as attribute_value,
+        {{ normalise_customer_name('account_name') }} as attribute_key
     from crm_accounts
     union all
-    select 'crm', customer_id, is_live, 'currency', 0, currency_code, currency_code from crm_accounts
+    select
+        'crm' as system,
+        customer_id,
+        is_live,
+        'currency' as attribute,
+        0 as value_position,
+        currency_code as attribute_value,
+        currency_code as attribute_key
+    from crm_accounts
     union all
-    select 'crm', customer_id, is_live, 'country', 0, country_code, country_code from crm_accounts
+    select
+        'crm' as system,
+        customer_id,
+        is_live,
+        'country' as attribute,
+        0 as value_position,
+        country_code as attribute_value,
+        country_code as attribute_key
+    from crm_accounts
     union all
-    select 'crm', customer_id, is_live, 'tax_id', 0, tax_id, {{ normalise_tax_id('tax_id') }} from crm_accounts
+    select
+        'crm' as system,
+        customer_id,
+        is_live,
+        'tax_id' as attribute,
+        0 as value_position,
+        tax_id as attribute_value,
+        {{ normalise_tax_id('tax_id') }} as attribute_key
+    from crm_accounts
     union all
-    select 'crm', customer_id, is_live, 'legal_entity', 0, legal_entity_name,
-        {{ normalise_legal_entity('legal_entity_name') }}
+    select
+        'crm' as system,
+        customer_id,
+        is_live,
+        'legal_entity' as attribute,
+        0 as value_position,
+        legal_entity_name as attribute_value,
+        {{ normalise_legal_entity('legal_entity_name') }} as attribute_key
     from crm_accounts
 
     union all
-    select 'erp', customer_id, is_live, 'name', 0, company_name, {{ normalise_customer_name('company_name') }}
+    select
+        'erp' as system,
+        customer_id,
+        is_live,
+        'name' as attribute,
+        0 as value_position,
+        company_name as attribute_value,
+        {{ normalise_customer_name('company_name') }} as attribute_key
     from erp_customers
     union all
-    select 'erp', customer_id, is_live, 'currency', 0, currency_code, currency_code from erp_customers
+    select
+        'erp' as system,
+        customer_id,
+        is_live,
+        'currency' as attribute,
+        0 as value_position,
+        currency_code as attribute_value,
+        currency_code as attribute_key
+    from erp_customers
     union all
-    select 'erp', customer_id, is_live, 'country', 0, country_code, country_code from erp_customers
+    select
+        'erp' as system,
+        customer_id,
+        is_live,
+        'country' as attribute,
+        0 as value_position,
+        country_code as attribute_value,
+        country_code as attribute_key
+    from erp_customers
     union all
-    select 'erp', customer_id, is_live, 'tax_id', 0, vat_reg_number, {{ normalise_tax_id('vat_reg_number') }}
+    select
+        'erp' as system,
+        customer_id,
+        is_live,
+        'tax_id' as attribute,
+        0 as value_position,
+        vat_reg_number as attribute_value,
+        {{ normalise_tax_id('vat_reg_number') }} as attribute_key
     from erp_customers
     union all
     -- The ERP customer's legal entity is its subsidiary's legalname.
-    select 'erp', customer_id, is_live, 'legal_entity', 0, subsidiary_legal_name,
-        {{ normalise_legal_entity('subsidiary_legal_name') }}
+    select
+        'erp' as system,
+        customer_id,
+        is_live,
+        'legal_entity' as attribute,
+        0 as value_position,
+        subsidiary_legal_name as attribute_value,
+        {{ normalise_legal_entity('subsidiary_legal_name') }} as attribute_key
     from erp_customers
 
     union all
-    select 'billing', customer_id, is_live, 'name', 0, customer_name, {{ normalise_customer_name('customer_name') }}
+    select
+        'billing' as system,
+        customer_id,
+        is_live,
+        'name' as attribute,
+        0 as value_position,
+        customer_name as attribute_value,
+        {{ normalise_customer_name('customer_name') }} as attribute_key
     from billing_customers
     union all
-    select 'billing', customer_id, is_live, 'currency', 0, currency_code, currency_code from billing_customers
+    select
+        'billing' as system,
+        customer_id,
+        is_live,
+        'currency' as attribute,
+        0 as value_position,
+        currency_code as attribute_value,
+        currency_code as attribute_key
+    from billing_customers
     union all
-    select 'billing', customer_id, is_live, 'country', 0, country_code, country_code from billing_customers
+    select
+        'billing' as system,
+        customer_id,
+        is_live,
+        'country' as attribute,
+        0 as value_position,
+        country_code as attribute_value,
+        country_code as attribute_key
+    from billing_customers
     union all
-    select 'billing', b.customer_id, b.is_live, 'tax_id', t.position, t.tax_id, coalesce({{ normalise_tax_id('t.tax_id') }}, '')
+    select
+        'billing' as system,
+        b.customer_id,
+        b.is_live,
+        'tax_id' as attribute,
+        t.position as value_position,
+        t.tax_id as attribute_value,
+        coalesce({{ normalise_tax_id('t.tax_id') }}, '') as attribute_key
     from billing_customers as b
-    inner join billing_tax_ids as t on t.customer_id = b.customer_id
+    inner join billing_tax_ids as t on b.customer_id = t.customer_id
 ),
 
 final as (

@@ -13,7 +13,8 @@ accounts as (
 ),
 
 live_accounts as (
-    select * from accounts where is_live
+    select * from accounts
+    where is_live
 ),
 
 erp_customers as (
@@ -40,7 +41,12 @@ billing_customers as (
 
 -- Customer attributes of every system, normalised once (ACC-03); NULL key: stated nothing.
 customer_attributes as (
-    select system, customer_id, attribute, attribute_value, attribute_key
+    select
+        system,
+        customer_id,
+        attribute,
+        attribute_value,
+        attribute_key
     from {{ ref('int_customer_attributes_unpivoted') }}
     where attribute_key is not null
 ),
@@ -50,16 +56,24 @@ erp_links as (
 ),
 
 live_erp_links as (
-    select distinct crm_account_id, erp_customer_id from erp_links where is_live
+    select distinct
+        crm_account_id,
+        erp_customer_id
+    from erp_links
+    where is_live
 ),
 
 -- Open receivables: non-voided CustInvc with foreignamountunpaid > 0.
 open_receivables as (
-    select erp_customer_id, upper(currency_code) as currency_code, amount_unpaid
+    select
+        erp_customer_id,
+        upper(currency_code) as currency_code,
+        amount_unpaid
     from {{ ref('erp_invoices') }}
-    where not coalesce(is_voided, false)
-      and coalesce(status, '') <> 'voided'
-      and amount_unpaid > 0
+    where
+        not coalesce(is_voided, false)
+        and coalesce(status, '') <> 'voided'
+        and amount_unpaid > 0
 ),
 
 won_opportunities as (
@@ -69,76 +83,94 @@ won_opportunities as (
         close_date,
         row_number() over (partition by crm_account_id order by close_date, opportunity_id) as oldest_first
     from {{ ref('opportunities') }}
-    where not coalesce(is_deleted, false)
-      and coalesce(is_won, false)
-      and {{ older_than_days('close_date', grace_days) }}
+    where
+        not coalesce(is_deleted, false)
+        and coalesce(is_won, false)
+        and {{ older_than_days('close_date', grace_days) }}
 ),
 
 accounts_due_downstream as (
-    select live_accounts.*, won_opportunities.opportunity_id, won_opportunities.close_date
+    select
+        live_accounts.*,
+        won_opportunities.opportunity_id,
+        won_opportunities.close_date
     from live_accounts
     inner join won_opportunities
-        on won_opportunities.crm_account_id = live_accounts.crm_account_id
-        and won_opportunities.oldest_first = 1
+        on
+            live_accounts.crm_account_id = won_opportunities.crm_account_id
+            and won_opportunities.oldest_first = 1
 ),
 
 acc_01 as (
-    select {{ recon_finding('ACC-01', 'crm_account', 'a.crm_account_id',
-        crm_account_id='a.crm_account_id',
-        crm_opportunity_id='a.opportunity_id',
-        expected="'an ERP customer (active or inactive) mapped to the account'",
-        actual="'none: ERP_Customer_Id__c ' || coalesce('= ' || a.erp_customer_pointer || ' does not resolve', 'is empty') || ' and no ERP customer has externalid ' || a.crm_account_id",
-        explanation="'Won account ' || coalesce(a.account_name, a.crm_account_id) || ' (opportunity closed ' || " ~ recon_text('a.close_date') ~ " || ') has no ERP customer'") }}
+    select
+        {{ recon_finding('ACC-01', 'crm_account', 'a.crm_account_id',
+            crm_account_id='a.crm_account_id',
+            crm_opportunity_id='a.opportunity_id',
+            expected="'an ERP customer (active or inactive) mapped to the account'",
+            actual="'none: ERP_Customer_Id__c ' || coalesce('= ' || a.erp_customer_pointer || ' does not resolve', 'is empty') || ' and no ERP customer has externalid ' || a.crm_account_id",
+            explanation="'Won account ' || coalesce(a.account_name, a.crm_account_id) || ' (opportunity closed ' || " ~ recon_text('a.close_date') ~ " || ') has no ERP customer'") }}
     from accounts_due_downstream as a
     where not exists (
-        select 1 from erp_links where erp_links.crm_account_id = a.crm_account_id
+        select 1 from erp_links
+        where erp_links.crm_account_id = a.crm_account_id
     )
 ),
 
 acc_02 as (
-    select {{ recon_finding('ACC-02', 'crm_account', 'a.crm_account_id',
-        crm_account_id='a.crm_account_id',
-        crm_opportunity_id='a.opportunity_id',
-        expected="'a live billing customer with metadata.crm_account_id = ' || a.crm_account_id",
-        actual="'none'",
-        explanation="'Won account ' || coalesce(a.account_name, a.crm_account_id) || ' (opportunity closed ' || " ~ recon_text('a.close_date') ~ " || ') has no live billing customer'") }}
+    select
+        {{ recon_finding('ACC-02', 'crm_account', 'a.crm_account_id',
+            crm_account_id='a.crm_account_id',
+            crm_opportunity_id='a.opportunity_id',
+            expected="'a live billing customer with metadata.crm_account_id = ' || a.crm_account_id",
+            actual="'none'",
+            explanation="'Won account ' || coalesce(a.account_name, a.crm_account_id) || ' (opportunity closed ' || " ~ recon_text('a.close_date') ~ " || ') has no live billing customer'") }}
     from accounts_due_downstream as a
     where not exists (
-        select 1 from billing_customers as b where b.crm_account_id = a.crm_account_id
+        select 1 from billing_customers as b
+        where b.crm_account_id = a.crm_account_id
     )
 ),
 
 -- ACC-04 conflicts, one row per conflict found; reported once per account.
 key_conflicts as (
     -- ERP_Customer_Id__c points at an ERP customer whose externalid names another account.
-    select a.crm_account_id, e.erp_customer_id, cast(null as {{ dbt.type_string() }}) as billing_customer_id,
+    select
+        a.crm_account_id,
+        e.erp_customer_id,
+        cast(null as {{ dbt.type_string() }}) as billing_customer_id,
         'ERP_Customer_Id__c ' || e.erp_customer_id || ' has externalid ' || e.externalid as conflict,
         'erp' as system
     from live_accounts as a
-    inner join erp_customers as e on e.erp_customer_id = a.erp_customer_pointer
+    inner join erp_customers as e on a.erp_customer_pointer = e.erp_customer_id
     where e.externalid is not null and e.externalid <> a.crm_account_id
 
     union all
 
     -- Two or more live ERP customers map to the account.
-    select crm_account_id, min(erp_customer_id), null,
+    select
+        crm_account_id,
+        min(erp_customer_id) as erp_customer_id,
+        null as billing_customer_id,
         {{ recon_text("count(*)") }} || ' live ERP customers map to the account: '
-            || {{ dbt.listagg('erp_customer_id', "', '", 'order by erp_customer_id') }},
-        'erp'
+        || {{ dbt.listagg('erp_customer_id', "', '", 'order by erp_customer_id') }} as conflict,
+        'erp' as system
     from live_erp_links
-    where crm_account_id in (select crm_account_id from live_accounts)
+    where crm_account_id in (select live_accounts.crm_account_id from live_accounts)
     group by crm_account_id
     having count(*) > 1
 
     union all
 
     -- Two or more live billing customers map to the account.
-    select crm_account_id, null, min(billing_customer_id),
+    select
+        crm_account_id,
+        null as erp_customer_id,
+        min(billing_customer_id) as billing_customer_id,
         {{ recon_text("count(*)") }} || ' live billing customers map to the account: '
-            || {{ dbt.listagg('billing_customer_id', "', '", 'order by billing_customer_id') }},
-        'billing'
+        || {{ dbt.listagg('billing_customer_id', "', '", 'order by billing_customer_id') }} as conflict,
+        'billing' as system
     from billing_customers
-    where crm_account_id in (select crm_account_id from live_accounts)
+    where crm_account_id in (select live_accounts.crm_account_id from live_accounts)
     group by crm_account_id
     having count(*) > 1
 
@@ -146,21 +178,25 @@ key_conflicts as (
 
     -- A billing customer's erp_customer_id names an ERP customer mapped to other account(s)
     -- only. An ERP customer mapped to no account at all has an empty pointer: no conflict.
-    select b.crm_account_id, b.erp_customer_id, b.billing_customer_id,
+    select
+        b.crm_account_id,
+        b.erp_customer_id,
+        b.billing_customer_id,
         'billing customer ' || b.billing_customer_id || ' has erp_customer_id ' || b.erp_customer_id
-            || ', an ERP customer of another account',
-        'billing_erp_pointer'
+        || ', an ERP customer of another account' as conflict,
+        'billing_erp_pointer' as system
     from billing_customers as b
-    inner join live_accounts as a on a.crm_account_id = b.crm_account_id
-    where b.erp_customer_id is not null
-      and exists (
-          select 1 from erp_links as l
-          where l.erp_customer_id = b.erp_customer_id and l.crm_account_id <> b.crm_account_id
-      )
-      and not exists (
-          select 1 from erp_links as l
-          where l.erp_customer_id = b.erp_customer_id and l.crm_account_id = b.crm_account_id
-      )
+    inner join live_accounts as a on b.crm_account_id = a.crm_account_id
+    where
+        b.erp_customer_id is not null
+        and exists (
+            select 1 from erp_links as l
+            where l.erp_customer_id = b.erp_customer_id and l.crm_account_id <> b.crm_account_id
+        )
+        and not exists (
+            select 1 from erp_links as l
+            where l.erp_customer_id = b.erp_customer_id and l.crm_account_id = b.crm_account_id
+        )
 ),
 
 acc_04_accounts as (
@@ -174,39 +210,56 @@ acc_04_accounts as (
 ),
 
 acc_04 as (
-    select {{ recon_finding('ACC-04', 'crm_account', 'c.crm_account_id',
-        crm_account_id='c.crm_account_id',
-        erp_customer_id='c.erp_customer_id',
-        billing_customer_id='c.billing_customer_id',
-        expected="'one consistent ERP and billing customer per account'",
-        actual='c.conflicts',
-        explanation="'Cross-system customer keys conflict for account ' || c.crm_account_id || ': ' || c.conflicts") }}
+    select
+        {{ recon_finding('ACC-04', 'crm_account', 'c.crm_account_id',
+            crm_account_id='c.crm_account_id',
+            erp_customer_id='c.erp_customer_id',
+            billing_customer_id='c.billing_customer_id',
+            expected="'one consistent ERP and billing customer per account'",
+            actual='c.conflicts',
+            explanation="'Cross-system customer keys conflict for account ' || c.crm_account_id || ': ' || c.conflicts") }}
     from acc_04_accounts as c
 ),
 
 -- ACC-03 compares an account only with a counterpart the keys name without conflict:
 -- differences caused by an ACC-04 key conflict are reported there, not twice.
 erp_counterparts as (
-    select l.crm_account_id, min(l.erp_customer_id) as erp_customer_id
+    select
+        l.crm_account_id,
+        min(l.erp_customer_id) as erp_customer_id
     from live_erp_links as l
-    inner join live_accounts as a on a.crm_account_id = l.crm_account_id
-    where l.crm_account_id not in (select crm_account_id from key_conflicts where system = 'erp')
+    inner join live_accounts as a on l.crm_account_id = a.crm_account_id
+    where
+        l.crm_account_id not in (
+            select key_conflicts.crm_account_id from key_conflicts
+            where key_conflicts.system = 'erp'
+        )
     group by l.crm_account_id
     having count(*) = 1
 ),
 
 billing_counterparts as (
-    select b.crm_account_id, min(b.billing_customer_id) as billing_customer_id
+    select
+        b.crm_account_id,
+        min(b.billing_customer_id) as billing_customer_id
     from billing_customers as b
-    inner join live_accounts as a on a.crm_account_id = b.crm_account_id
+    inner join live_accounts as a on b.crm_account_id = a.crm_account_id
     group by b.crm_account_id
     having count(*) = 1
 ),
 
 counterparts as (
-    select crm_account_id, 'erp' as system, erp_customer_id as system_customer_id from erp_counterparts
+    select
+        crm_account_id,
+        'erp' as system,
+        erp_customer_id as system_customer_id
+    from erp_counterparts
     union all
-    select crm_account_id, 'billing' as system, billing_customer_id as system_customer_id from billing_counterparts
+    select
+        crm_account_id,
+        'billing' as system,
+        billing_customer_id as system_customer_id
+    from billing_counterparts
 ),
 
 -- One row per account, attribute and downstream system, in long format: the CRM value against
@@ -226,12 +279,14 @@ attribute_comparisons as (
         sum(case when downstream.attribute_key = crm.attribute_key then 1 else 0 end) = 0 as differs
     from counterparts as c
     inner join customer_attributes as crm
-        on crm.system = 'crm'
-        and crm.customer_id = c.crm_account_id
+        on
+            crm.system = 'crm'
+            and c.crm_account_id = crm.customer_id
     inner join customer_attributes as downstream
-        on downstream.system = c.system
-        and downstream.customer_id = c.system_customer_id
-        and downstream.attribute = crm.attribute
+        on
+            c.system = downstream.system
+            and c.system_customer_id = downstream.customer_id
+            and crm.attribute = downstream.attribute
     group by c.crm_account_id, crm.attribute, c.system, c.system_customer_id, crm.attribute_value
 ),
 
@@ -242,7 +297,8 @@ attribute_differences as (
         min(crm_value) as crm_value,
         min(erp_customer_id) as erp_customer_id,
         min(billing_customer_id) as billing_customer_id,
-        {{ dbt.listagg("system || ': ' || coalesce(system_value, '(empty)')", "'; '", 'order by system') }} as system_values,
+        {{ dbt.listagg("system || ': ' || coalesce(system_value, '(empty)')", "'; '", 'order by system') }}
+            as system_values,
         {{ dbt.listagg('system', "' and '", 'order by system') }} as systems
     from attribute_comparisons
     where differs
@@ -250,24 +306,29 @@ attribute_differences as (
 ),
 
 acc_03 as (
-    select {{ recon_finding('ACC-03', 'crm_account', 'd.crm_account_id',
-        attribute='d.attribute',
-        crm_account_id='d.crm_account_id',
-        erp_customer_id='coalesce(d.erp_customer_id, ec.erp_customer_id)',
-        billing_customer_id='coalesce(d.billing_customer_id, bc.billing_customer_id)',
-        expected="coalesce(d.crm_value, '(empty)')",
-        actual='d.system_values',
-        explanation="'Account ' || d.crm_account_id || ' ' || d.attribute || ' in CRM differs from ' || d.systems") }}
+    select
+        {{ recon_finding('ACC-03', 'crm_account', 'd.crm_account_id',
+            attribute='d.attribute',
+            crm_account_id='d.crm_account_id',
+            erp_customer_id='coalesce(d.erp_customer_id, ec.erp_customer_id)',
+            billing_customer_id='coalesce(d.billing_customer_id, bc.billing_customer_id)',
+            expected="coalesce(d.crm_value, '(empty)')",
+            actual='d.system_values',
+            explanation="'Account ' || d.crm_account_id || ' ' || d.attribute || ' in CRM differs from ' || d.systems") }}
     from attribute_differences as d
-    left join erp_counterparts as ec on ec.crm_account_id = d.crm_account_id
-    left join billing_counterparts as bc on bc.crm_account_id = d.crm_account_id
+    left join erp_counterparts as ec on d.crm_account_id = ec.crm_account_id
+    left join billing_counterparts as bc on d.crm_account_id = bc.crm_account_id
 ),
 
 inactive_with_open_invoices as (
-    select e.erp_customer_id, e.currency_code, sum(o.amount_unpaid) as amount_unpaid, count(*) as open_invoices
+    select
+        e.erp_customer_id,
+        e.currency_code,
+        sum(o.amount_unpaid) as amount_unpaid,
+        count(*) as open_invoices
     from erp_customers as e
     inner join open_receivables as o
-        on o.erp_customer_id = e.erp_customer_id and o.currency_code = e.currency_code
+        on e.erp_customer_id = o.erp_customer_id and e.currency_code = o.currency_code
     where e.is_inactive
     group by e.erp_customer_id, e.currency_code
 ),
@@ -275,89 +336,110 @@ inactive_with_open_invoices as (
 -- Time approved within the window before as-of on an engagement whose ERP job belongs
 -- to the customer.
 inactive_with_recent_time as (
-    select e.erp_customer_id, sum(t.hours) as hours, min(t.psa_project_code) as psa_project_code
+    select
+        e.erp_customer_id,
+        sum(t.hours) as hours,
+        min(t.psa_project_code) as psa_project_code
     from erp_customers as e
-    inner join {{ ref('engagements') }} as g on g.erp_customer_id = e.erp_customer_id
-    inner join {{ ref('time_entries') }} as t on t.psa_project_code = g.psa_project_code
-    where e.is_inactive
-      and t.approval_status = 'approved'
-      and {{ age_in_days('t.spent_date') }} between 0 and {{ recon_days('inactive_customer_time_window_days') }}
+    inner join {{ ref('engagements') }} as g on e.erp_customer_id = g.erp_customer_id
+    inner join {{ ref('time_entries') }} as t on g.psa_project_code = t.psa_project_code
+    where
+        e.is_inactive
+        and t.approval_status = 'approved'
+        and {{ age_in_days('t.spent_date') }}
+        between 0 and {{ recon_days('inactive_customer_time_window_days') }}
     group by e.erp_customer_id
 ),
 
 inactive_with_any_open_invoice as (
-    select e.erp_customer_id, count(*) as open_invoices
+    select
+        e.erp_customer_id,
+        count(*) as open_invoices
     from erp_customers as e
-    inner join open_receivables as o on o.erp_customer_id = e.erp_customer_id
+    inner join open_receivables as o on e.erp_customer_id = o.erp_customer_id
     where e.is_inactive
     group by e.erp_customer_id
 ),
 
 acc_05 as (
-    select {{ recon_finding('ACC-05', 'erp_customer', 'e.erp_customer_id',
-        crm_account_id='e.externalid',
-        erp_customer_id='e.erp_customer_id',
-        psa_project_code='rt.psa_project_code',
-        expected="'active ERP customer (isinactive = F)'",
-        actual="'inactive with ' || " ~ recon_text('coalesce(ai.open_invoices, 0)') ~ " || ' open invoice(s) and ' || " ~ recon_text('coalesce(rt.hours, 0)') ~ " || ' h approved time in the last " ~ recon_days('inactive_customer_time_window_days') ~ " days'",
-        currency_code='e.currency_code',
-        amount_at_risk='oi.amount_unpaid',
-        explanation="'Inactive ERP customer ' || coalesce(e.company_name, e.erp_customer_id) || ' still has open invoices or recent approved time'") }}
+    select
+        {{ recon_finding('ACC-05', 'erp_customer', 'e.erp_customer_id',
+            crm_account_id='e.externalid',
+            erp_customer_id='e.erp_customer_id',
+            psa_project_code='rt.psa_project_code',
+            expected="'active ERP customer (isinactive = F)'",
+            actual="'inactive with ' || " ~ recon_text('coalesce(ai.open_invoices, 0)') ~ " || ' open invoice(s) and ' || " ~ recon_text('coalesce(rt.hours, 0)') ~ " || ' h approved time in the last " ~ recon_days('inactive_customer_time_window_days') ~ " days'",
+            currency_code='e.currency_code',
+            amount_at_risk='oi.amount_unpaid',
+            explanation="'Inactive ERP customer ' || coalesce(e.company_name, e.erp_customer_id) || ' still has open invoices or recent approved time'") }}
     from erp_customers as e
-    left join inactive_with_any_open_invoice as ai on ai.erp_customer_id = e.erp_customer_id
-    left join inactive_with_open_invoices as oi on oi.erp_customer_id = e.erp_customer_id
-    left join inactive_with_recent_time as rt on rt.erp_customer_id = e.erp_customer_id
-    where e.is_inactive
-      and (ai.erp_customer_id is not null or rt.erp_customer_id is not null)
+    left join inactive_with_any_open_invoice as ai on e.erp_customer_id = ai.erp_customer_id
+    left join inactive_with_open_invoices as oi on e.erp_customer_id = oi.erp_customer_id
+    left join inactive_with_recent_time as rt on e.erp_customer_id = rt.erp_customer_id
+    where
+        e.is_inactive
+        and (ai.erp_customer_id is not null or rt.erp_customer_id is not null)
 ),
 
 erp_customers_with_receivables as (
-    select e.erp_customer_id, e.company_name, e.externalid, e.currency_code,
+    select
+        e.erp_customer_id,
+        e.company_name,
+        e.externalid,
+        e.currency_code,
         sum(case when o.currency_code = e.currency_code then o.amount_unpaid end) as amount_unpaid
     from erp_customers as e
-    inner join open_receivables as o on o.erp_customer_id = e.erp_customer_id
+    inner join open_receivables as o on e.erp_customer_id = o.erp_customer_id
     group by e.erp_customer_id, e.company_name, e.externalid, e.currency_code
 ),
 
 billing_customers_with_invoices as (
-    select b.billing_customer_id, b.customer_name, b.crm_account_id, b.currency_code,
+    select
+        b.billing_customer_id,
+        b.customer_name,
+        b.crm_account_id,
+        b.currency_code,
         sum(case when upper(i.currency_code) = b.currency_code then i.amount_remaining end) as amount_remaining
     from billing_customers as b
-    inner join {{ ref('billing_invoices') }} as i on i.billing_customer_id = b.billing_customer_id
+    inner join {{ ref('billing_invoices') }} as i on b.billing_customer_id = i.billing_customer_id
     group by b.billing_customer_id, b.customer_name, b.crm_account_id, b.currency_code
 ),
 
 -- ACC-06: ERP customers with open receivables and live billing customers with invoices that map to no live account.
 acc_06 as (
-    select {{ recon_finding('ACC-06', 'erp_customer', 'e.erp_customer_id',
-        crm_account_id='e.externalid',
-        erp_customer_id='e.erp_customer_id',
-        expected="'a live CRM account mapped to the ERP customer'",
-        actual="'externalid ' || coalesce(e.externalid, '(empty)') || ' names no live CRM account'",
-        currency_code='e.currency_code',
-        amount_at_risk='e.amount_unpaid',
-        explanation="'ERP customer ' || coalesce(e.company_name, e.erp_customer_id) || ' has open receivables but maps to no live CRM account'") }}
+    select
+        {{ recon_finding('ACC-06', 'erp_customer', 'e.erp_customer_id',
+            crm_account_id='e.externalid',
+            erp_customer_id='e.erp_customer_id',
+            expected="'a live CRM account mapped to the ERP customer'",
+            actual="'externalid ' || coalesce(e.externalid, '(empty)') || ' names no live CRM account'",
+            currency_code='e.currency_code',
+            amount_at_risk='e.amount_unpaid',
+            explanation="'ERP customer ' || coalesce(e.company_name, e.erp_customer_id) || ' has open receivables but maps to no live CRM account'") }}
     from erp_customers_with_receivables as e
-    where not exists (
-        select 1
-        from erp_links as l
-        inner join live_accounts as a on a.crm_account_id = l.crm_account_id
-        where l.erp_customer_id = e.erp_customer_id
-    )
+    where
+        not exists (
+            select 1
+            from erp_links as l
+            inner join live_accounts as a on l.crm_account_id = a.crm_account_id
+            where l.erp_customer_id = e.erp_customer_id
+        )
 
     union all
 
-    select {{ recon_finding('ACC-06', 'billing_customer', 'b.billing_customer_id',
-        crm_account_id='b.crm_account_id',
-        billing_customer_id='b.billing_customer_id',
-        expected="'a live CRM account named by metadata.crm_account_id'",
-        actual="'metadata.crm_account_id ' || coalesce(b.crm_account_id, '(empty)') || ' names no live CRM account'",
-        currency_code='b.currency_code',
-        amount_at_risk='b.amount_remaining',
-        explanation="'Billing customer ' || coalesce(b.customer_name, b.billing_customer_id) || ' has invoices but maps to no live CRM account'") }}
+    select
+        {{ recon_finding('ACC-06', 'billing_customer', 'b.billing_customer_id',
+            crm_account_id='b.crm_account_id',
+            billing_customer_id='b.billing_customer_id',
+            expected="'a live CRM account named by metadata.crm_account_id'",
+            actual="'metadata.crm_account_id ' || coalesce(b.crm_account_id, '(empty)') || ' names no live CRM account'",
+            currency_code='b.currency_code',
+            amount_at_risk='b.amount_remaining',
+            explanation="'Billing customer ' || coalesce(b.customer_name, b.billing_customer_id) || ' has invoices but maps to no live CRM account'") }}
     from billing_customers_with_invoices as b
-    where b.crm_account_id is null
-       or b.crm_account_id not in (select crm_account_id from live_accounts)
+    where
+        b.crm_account_id is null
+        or b.crm_account_id not in (select live_accounts.crm_account_id from live_accounts)
 ),
 
 {{ recon_findings_final(['acc_01', 'acc_02', 'acc_03', 'acc_04', 'acc_05', 'acc_06']) }}

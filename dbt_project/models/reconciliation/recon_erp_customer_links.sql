@@ -15,16 +15,26 @@ erp_customers as (
 ),
 
 pointers as (
-    select crm_account_id, nullif(trim(erp_customer_pointer), '') as erp_customer_pointer
+    select
+        crm_account_id,
+        nullif(trim(erp_customer_pointer), '') as erp_customer_pointer
     from {{ ref('customers') }}
 )
 
-select externalid as crm_account_id, erp_customer_id, 'erp.externalid' as link_source, is_live
+select
+    externalid as crm_account_id,
+    erp_customer_id,
+    'erp.externalid' as link_source,
+    is_live
 from erp_customers
 where externalid is not null
 
 union all
 
-select pointers.crm_account_id, erp_customers.erp_customer_id, 'crm.erp_customer_id' as link_source, erp_customers.is_live
+select
+    pointers.crm_account_id,
+    erp_customers.erp_customer_id,
+    'crm.erp_customer_id' as link_source,
+    erp_customers.is_live
 from pointers
-inner join erp_customers on erp_customers.erp_customer_id = pointers.erp_customer_pointer
+inner join erp_customers on pointers.erp_customer_pointer = erp_customers.erp_customer_id

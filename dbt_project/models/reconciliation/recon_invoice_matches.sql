@@ -9,16 +9,16 @@ with
 ranked as (
     select
         erp_invoices.*,
-        (coalesce(is_voided, false) or status = 'voided') as is_void,
+        (coalesce(erp_invoices.is_voided, false) or erp_invoices.status = 'voided') as is_void,
         row_number() over (
-            partition by billing_invoice_id
+            partition by erp_invoices.billing_invoice_id
             order by
-                case when coalesce(is_voided, false) or status = 'voided' then 1 else 0 end,
-                tran_date desc,
-                erp_transaction_id desc
+                case when coalesce(erp_invoices.is_voided, false) or erp_invoices.status = 'voided' then 1 else 0 end,
+                erp_invoices.tran_date desc,
+                erp_invoices.erp_transaction_id desc
         ) as preference
     from {{ ref('erp_invoices') }} as erp_invoices
-    where billing_invoice_id is not null
+    where erp_invoices.billing_invoice_id is not null
 )
 
 select

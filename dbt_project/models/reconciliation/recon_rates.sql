@@ -11,12 +11,20 @@ engagements as (
 ),
 
 rate_cards as (
-    select opportunity_id, role_name, hourly_rate, effective_from, effective_to
+    select
+        opportunity_id,
+        role_name,
+        hourly_rate,
+        effective_from,
+        effective_to
     from {{ ref('rate_cards') }}
 ),
 
 consultants as (
-    select user_id, primary_role from {{ ref('consultants') }}
+    select
+        user_id,
+        primary_role
+    from {{ ref('consultants') }}
 ),
 
 time_entries as (
@@ -34,17 +42,21 @@ time_entries as (
         t.psa_project_code,
         t.user_assignment_is_active
     from {{ ref('time_entries') }} as t
-    left join consultants as c on c.user_id = t.user_id
+    left join consultants as c on t.user_id = c.user_id
 ),
 
 -- Approved billable time on a T&M engagement, with every contracted rate in effect.
 tm_time as (
-    select t.*, g.opportunity_id, g.crm_account_id
+    select
+        t.*,
+        g.opportunity_id,
+        g.crm_account_id
     from time_entries as t
-    inner join engagements as g on g.psa_project_code = t.psa_project_code
-    where t.approval_status = 'approved'
-      and t.is_billable
-      and not g.is_fixed_fee
+    inner join engagements as g on t.psa_project_code = g.psa_project_code
+    where
+        t.approval_status = 'approved'
+        and t.is_billable
+        and not g.is_fixed_fee
 ),
 
 tm_time_rates as (
@@ -56,57 +68,72 @@ tm_time_rates as (
         sum(case when {{ amounts_agree('t.billable_rate', 'r.hourly_rate') }} then 1 else 0 end) as agreeing_rates
     from tm_time as t
     left join rate_cards as r
-        on r.opportunity_id = t.opportunity_id
-        and r.role_name = t.primary_role
-        and (r.effective_from is null or r.effective_from <= t.spent_date)
-        and (r.effective_to is null or t.spent_date <= r.effective_to)
+        on
+            t.opportunity_id = r.opportunity_id
+            and t.primary_role = r.role_name
+            and (r.effective_from is null or t.spent_date >= r.effective_from)
+            and (r.effective_to is null or t.spent_date <= r.effective_to)
     group by t.time_entry_id
 ),
 
 rated_time as (
-    select t.*, r.rates_in_effect, r.contracted_rate, r.max_contracted_rate, r.agreeing_rates
+    select
+        t.*,
+        r.rates_in_effect,
+        r.contracted_rate,
+        r.max_contracted_rate,
+        r.agreeing_rates
     from tm_time as t
-    inner join tm_time_rates as r on r.time_entry_id = t.time_entry_id
+    inner join tm_time_rates as r on t.time_entry_id = r.time_entry_id
 ),
 
 rate_01 as (
-    select {{ recon_finding('RATE-01', 'psa_time_entry', 't.time_entry_id',
-        crm_account_id='t.crm_account_id',
-        crm_opportunity_id='t.opportunity_id',
-        psa_project_code='t.psa_project_code',
-        psa_time_entry_id='t.time_entry_id',
-        expected="'contracted rate ' || " ~ recon_amount_text('t.contracted_rate') ~ " || ' (' || coalesce(t.primary_role, '') || ')'",
-        actual="'billable_rate ' || " ~ recon_amount_text('t.billable_rate'),
-        currency_code='t.currency_code',
-        amount_at_risk='abs(t.billable_rate - t.contracted_rate) * t.hours',
-        explanation="'Time entry ' || t.time_entry_id || ' on ' || t.psa_project_code || ' is billed at a rate other than the contracted rate for ' || coalesce(t.primary_role, '(no role)')") }}
+    select
+        {{ recon_finding('RATE-01', 'psa_time_entry', 't.time_entry_id',
+            crm_account_id='t.crm_account_id',
+            crm_opportunity_id='t.opportunity_id',
+            psa_project_code='t.psa_project_code',
+            psa_time_entry_id='t.time_entry_id',
+            expected="'contracted rate ' || " ~ recon_amount_text('t.contracted_rate') ~ " || ' (' || coalesce(t.primary_role, '') || ')'",
+            actual="'billable_rate ' || " ~ recon_amount_text('t.billable_rate'),
+            currency_code='t.currency_code',
+            amount_at_risk='abs(t.billable_rate - t.contracted_rate) * t.hours',
+            explanation="'Time entry ' || t.time_entry_id || ' on ' || t.psa_project_code || ' is billed at a rate other than the contracted rate for ' || coalesce(t.primary_role, '(no role)')") }}
     from rated_time as t
-    where t.billable_rate > 0
-      and t.rates_in_effect > 0
-      and t.agreeing_rates = 0
+    where
+        t.billable_rate > 0
+        and t.rates_in_effect > 0
+        and t.agreeing_rates = 0
 ),
 
 -- Never also RATE-01: that needs a positive rate and a contracted rate in effect.
 rate_03 as (
-    select {{ recon_finding('RATE-03', 'psa_time_entry', 't.time_entry_id',
-        crm_account_id='t.crm_account_id',
-        crm_opportunity_id='t.opportunity_id',
-        psa_project_code='t.psa_project_code',
-        psa_time_entry_id='t.time_entry_id',
-        expected="case when t.rates_in_effect = 0 then 'a contracted rate for ' || coalesce(t.primary_role, '(no primary role)') || ' in effect on ' || " ~ recon_text('t.spent_date') ~ " else 'billable_rate ' || " ~ recon_amount_text('t.contracted_rate') ~ " end",
-        actual="case when t.rates_in_effect = 0 then 'no contracted rate in effect' else 'billable_rate ' || coalesce(" ~ recon_amount_text('t.billable_rate') ~ ", '(empty)') end"
-            ~ " || case when t.rates_in_effect = 0 and coalesce(t.billable_rate, 0) = 0 then '; billable_rate ' || coalesce(" ~ recon_amount_text('t.billable_rate') ~ ", '(empty)') else '' end",
-        currency_code='t.currency_code',
-        amount_at_risk='t.hours * coalesce(nullif(t.billable_rate, 0), t.contracted_rate)',
-        explanation="'Approved billable time entry ' || t.time_entry_id || ' on ' || t.psa_project_code || case when t.rates_in_effect = 0 then ' has no contracted rate in effect for its role' else ' has no billable rate' end") }}
+    select
+        {{ recon_finding('RATE-03', 'psa_time_entry', 't.time_entry_id',
+            crm_account_id='t.crm_account_id',
+            crm_opportunity_id='t.opportunity_id',
+            psa_project_code='t.psa_project_code',
+            psa_time_entry_id='t.time_entry_id',
+            expected="case when t.rates_in_effect = 0 then 'a contracted rate for ' || coalesce(t.primary_role, '(no primary role)') || ' in effect on ' || " ~ recon_text('t.spent_date') ~ " else 'billable_rate ' || " ~ recon_amount_text('t.contracted_rate') ~ " end",
+            actual="case when t.rates_in_effect = 0 then 'no contracted rate in effect' else 'billable_rate ' || coalesce(" ~ recon_amount_text('t.billable_rate') ~ ", '(empty)') end"
+                ~ " || case when t.rates_in_effect = 0 and coalesce(t.billable_rate, 0) = 0 then '; billable_rate ' || coalesce(" ~ recon_amount_text('t.billable_rate') ~ ", '(empty)') else '' end",
+            currency_code='t.currency_code',
+            amount_at_risk='t.hours * coalesce(nullif(t.billable_rate, 0), t.contracted_rate)',
+            explanation="'Approved billable time entry ' || t.time_entry_id || ' on ' || t.psa_project_code || case when t.rates_in_effect = 0 then ' has no contracted rate in effect for its role' else ' has no billable rate' end") }}
     from rated_time as t
-    where t.billable_rate is null
-       or t.billable_rate = 0
-       or t.rates_in_effect = 0
+    where
+        t.billable_rate is null
+        or t.billable_rate = 0
+        or t.rates_in_effect = 0
 ),
 
 invoices as (
-    select billing_invoice_id, billing_customer_id, status, upper(currency_code) as currency_code, psa_project_code
+    select
+        billing_invoice_id,
+        billing_customer_id,
+        status,
+        upper(currency_code) as currency_code,
+        psa_project_code
     from {{ ref('billing_invoices') }}
 ),
 
@@ -125,12 +152,13 @@ role_lines as (
         g.opportunity_id,
         g.crm_account_id
     from {{ ref('billing_invoice_lines') }} as l
-    inner join invoices as i on i.billing_invoice_id = l.billing_invoice_id
-    inner join engagements as g on g.psa_project_code = l.psa_project_code
-    where nullif(trim(l.psa_project_code), '') is not null
-      and nullif(trim(l.role_name), '') is not null
-      and i.status <> 'void'
-      and not g.is_fixed_fee
+    inner join invoices as i on l.billing_invoice_id = i.billing_invoice_id
+    inner join engagements as g on l.psa_project_code = g.psa_project_code
+    where
+        nullif(trim(l.psa_project_code), '') is not null
+        and nullif(trim(l.role_name), '') is not null
+        and i.status <> 'void'
+        and not g.is_fixed_fee
 ),
 
 role_line_rates as (
@@ -141,28 +169,30 @@ role_line_rates as (
         sum(case when {{ amounts_agree('l.unit_amount', 'r.hourly_rate') }} then 1 else 0 end) as agreeing_rates
     from role_lines as l
     inner join rate_cards as r
-        on r.opportunity_id = l.opportunity_id
-        and r.role_name = l.role_name
-        and (r.effective_from is null or r.effective_from <= l.period_start_date)
-        and (r.effective_to is null or l.period_start_date <= r.effective_to)
+        on
+            l.opportunity_id = r.opportunity_id
+            and l.role_name = r.role_name
+            and (r.effective_from is null or l.period_start_date >= r.effective_from)
+            and (r.effective_to is null or l.period_start_date <= r.effective_to)
     group by l.billing_invoice_line_id
 ),
 
 rate_02 as (
-    select {{ recon_finding('RATE-02', 'billing_invoice_line', 'l.billing_invoice_line_id',
-        crm_account_id='l.crm_account_id',
-        crm_opportunity_id='l.opportunity_id',
-        billing_customer_id='l.billing_customer_id',
-        billing_invoice_id='l.billing_invoice_id',
-        billing_invoice_line_id='l.billing_invoice_line_id',
-        psa_project_code='l.psa_project_code',
-        expected="'contracted rate ' || " ~ recon_amount_text('r.contracted_rate') ~ " || ' (' || l.role_name || ')'",
-        actual="'unit price ' || coalesce(" ~ recon_amount_text('l.unit_amount') ~ ", '(empty)')",
-        currency_code='l.currency_code',
-        amount_at_risk='abs(l.unit_amount - r.contracted_rate) * l.quantity',
-        explanation="'Invoice line ' || l.billing_invoice_line_id || ' prices ' || l.role_name || ' on ' || l.psa_project_code || ' other than the contracted rate in effect on ' || " ~ recon_text('l.period_start_date')) }}
+    select
+        {{ recon_finding('RATE-02', 'billing_invoice_line', 'l.billing_invoice_line_id',
+            crm_account_id='l.crm_account_id',
+            crm_opportunity_id='l.opportunity_id',
+            billing_customer_id='l.billing_customer_id',
+            billing_invoice_id='l.billing_invoice_id',
+            billing_invoice_line_id='l.billing_invoice_line_id',
+            psa_project_code='l.psa_project_code',
+            expected="'contracted rate ' || " ~ recon_amount_text('r.contracted_rate') ~ " || ' (' || l.role_name || ')'",
+            actual="'unit price ' || coalesce(" ~ recon_amount_text('l.unit_amount') ~ ", '(empty)')",
+            currency_code='l.currency_code',
+            amount_at_risk='abs(l.unit_amount - r.contracted_rate) * l.quantity',
+            explanation="'Invoice line ' || l.billing_invoice_line_id || ' prices ' || l.role_name || ' on ' || l.psa_project_code || ' other than the contracted rate in effect on ' || " ~ recon_text('l.period_start_date')) }}
     from role_lines as l
-    inner join role_line_rates as r on r.billing_invoice_line_id = l.billing_invoice_line_id
+    inner join role_line_rates as r on l.billing_invoice_line_id = r.billing_invoice_line_id
     where r.agreeing_rates = 0
 ),
 
@@ -180,20 +210,28 @@ psa_projects as (
 
 -- Currencies that differ from the engagement's (opportunity) currency; case-insensitive.
 currency_mismatches as (
-    select p.psa_project_id, 'PSA client ' || p.client_currency_code as mismatch, cast(null as {{ dbt.type_string() }}) as billing_invoice_id
+    select
+        p.psa_project_id,
+        'PSA client ' || p.client_currency_code as mismatch,
+        cast(null as {{ dbt.type_string() }}) as billing_invoice_id
     from psa_projects as p
-    inner join engagements as g on g.psa_project_code = p.psa_project_code
-    where g.opportunity_id is not null
-      and {{ currency_codes_differ('p.client_currency_code', 'g.currency_code') }}
+    inner join engagements as g on p.psa_project_code = g.psa_project_code
+    where
+        g.opportunity_id is not null
+        and {{ currency_codes_differ('p.client_currency_code', 'g.currency_code') }}
 
     union all
 
-    select p.psa_project_id, 'billing invoice ' || i.billing_invoice_id || ' ' || i.currency_code, i.billing_invoice_id
+    select
+        p.psa_project_id,
+        'billing invoice ' || i.billing_invoice_id || ' ' || i.currency_code as mismatch,
+        i.billing_invoice_id
     from psa_projects as p
-    inner join engagements as g on g.psa_project_code = p.psa_project_code
-    inner join invoices as i on i.psa_project_code = p.psa_project_code
-    where g.opportunity_id is not null
-      and {{ currency_codes_differ('i.currency_code', 'g.currency_code') }}
+    inner join engagements as g on p.psa_project_code = g.psa_project_code
+    inner join invoices as i on p.psa_project_code = i.psa_project_code
+    where
+        g.opportunity_id is not null
+        and {{ currency_codes_differ('i.currency_code', 'g.currency_code') }}
 ),
 
 rate_04_projects as (
@@ -206,18 +244,19 @@ rate_04_projects as (
 ),
 
 rate_04 as (
-    select {{ recon_finding('RATE-04', 'psa_project', 'p.psa_project_id',
-        crm_account_id='g.crm_account_id',
-        crm_opportunity_id='g.opportunity_id',
-        billing_invoice_id='m.billing_invoice_id',
-        psa_project_code='p.psa_project_code',
-        expected="'engagement currency ' || g.currency_code",
-        actual='m.mismatches',
-        currency_code='g.currency_code',
-        explanation="'Engagement ' || p.psa_project_code || ' is in ' || g.currency_code || ' but ' || m.mismatches") }}
+    select
+        {{ recon_finding('RATE-04', 'psa_project', 'p.psa_project_id',
+            crm_account_id='g.crm_account_id',
+            crm_opportunity_id='g.opportunity_id',
+            billing_invoice_id='m.billing_invoice_id',
+            psa_project_code='p.psa_project_code',
+            expected="'engagement currency ' || g.currency_code",
+            actual='m.mismatches',
+            currency_code='g.currency_code',
+            explanation="'Engagement ' || p.psa_project_code || ' is in ' || g.currency_code || ' but ' || m.mismatches") }}
     from rate_04_projects as m
-    inner join psa_projects as p on p.psa_project_id = m.psa_project_id
-    inner join engagements as g on g.psa_project_code = p.psa_project_code
+    inner join psa_projects as p on m.psa_project_id = p.psa_project_id
+    inner join engagements as g on p.psa_project_code = g.psa_project_code
 ),
 
 -- Billable time (any approval status) outside the project's dates, on an inactive
@@ -232,28 +271,30 @@ time_outside_project as (
         not coalesce(p.is_active, true) as project_inactive,
         coalesce(t.user_assignment_is_active = false, false) as assignment_inactive
     from time_entries as t
-    inner join psa_projects as p on p.psa_project_id = t.psa_project_id
+    inner join psa_projects as p on t.psa_project_id = p.psa_project_id
     where t.is_billable
 ),
 
 rate_05 as (
-    select {{ recon_finding('RATE-05', 'psa_time_entry', 't.time_entry_id',
-        psa_project_code='t.psa_project_code',
-        psa_time_entry_id='t.time_entry_id',
-        expected="'dated within ' || coalesce(" ~ recon_text('t.starts_on') ~ ", '(open)') || ' .. ' || coalesce(" ~ recon_text('t.ends_on') ~ ", '(open)') || ' on an active project and assignment'",
-        actual="'spent ' || " ~ recon_text('t.spent_date')
-            ~ " || case when coalesce(t.before_start, false) then '; before project start' else '' end"
-            ~ " || case when coalesce(t.after_end, false) then '; after project end' else '' end"
-            ~ " || case when t.project_inactive then '; project inactive' else '' end"
-            ~ " || case when t.assignment_inactive then '; assignment inactive' else '' end",
-        currency_code='t.currency_code',
-        amount_at_risk='t.hours * t.billable_rate',
-        explanation="'Billable time entry ' || t.time_entry_id || ' on ' || coalesce(t.psa_project_code, '(no code)') || ' is outside the project dates or on an inactive project or assignment'") }}
+    select
+        {{ recon_finding('RATE-05', 'psa_time_entry', 't.time_entry_id',
+            psa_project_code='t.psa_project_code',
+            psa_time_entry_id='t.time_entry_id',
+            expected="'dated within ' || coalesce(" ~ recon_text('t.starts_on') ~ ", '(open)') || ' .. ' || coalesce(" ~ recon_text('t.ends_on') ~ ", '(open)') || ' on an active project and assignment'",
+            actual="'spent ' || " ~ recon_text('t.spent_date')
+                ~ " || case when coalesce(t.before_start, false) then '; before project start' else '' end"
+                ~ " || case when coalesce(t.after_end, false) then '; after project end' else '' end"
+                ~ " || case when t.project_inactive then '; project inactive' else '' end"
+                ~ " || case when t.assignment_inactive then '; assignment inactive' else '' end",
+            currency_code='t.currency_code',
+            amount_at_risk='t.hours * t.billable_rate',
+            explanation="'Billable time entry ' || t.time_entry_id || ' on ' || coalesce(t.psa_project_code, '(no code)') || ' is outside the project dates or on an inactive project or assignment'") }}
     from time_outside_project as t
-    where coalesce(t.before_start, false)
-       or coalesce(t.after_end, false)
-       or t.project_inactive
-       or t.assignment_inactive
+    where
+        coalesce(t.before_start, false)
+        or coalesce(t.after_end, false)
+        or t.project_inactive
+        or t.assignment_inactive
 ),
 
 {{ recon_findings_final(['rate_01', 'rate_02', 'rate_03', 'rate_04', 'rate_05']) }}

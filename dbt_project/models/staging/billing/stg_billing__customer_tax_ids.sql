@@ -7,7 +7,7 @@ source as (
 renamed as (
     select
         customer_id as billing_customer_id,
-        cast("position" as {{ dbt.type_bigint() }}) as position,
+        cast(position as {{ dbt.type_bigint() }}) as position,
         type as tax_id_type,
         value as tax_id
     from source

@@ -8,7 +8,7 @@ renamed as (
     select
         id as billing_invoice_line_id,
         invoice_id as billing_invoice_id,
-        cast("position" as {{ dbt.type_bigint() }}) as position,
+        cast(position as {{ dbt.type_bigint() }}) as position,
         {{ minor_to_major('amount', 'currency') }} as amount,
         cast(amount as {{ dbt.type_bigint() }}) as amount_minor,
         {{ to_currency_code('currency') }} as currency_code,

@@ -15,8 +15,8 @@ renamed as (
         {{ to_currency_code('currency') }} as currency_code,
         {{ currency_exponent('currency') }} as currency_exponent,
         {%- for amount in amounts %}
-        {{ minor_to_major(amount, 'currency') }} as {{ amount }},
-        cast({{ amount }} as {{ dbt.type_bigint() }}) as {{ amount }}_minor,
+            {{ minor_to_major(amount, 'currency') }} as {{ amount }},
+            cast({{ amount }} as {{ dbt.type_bigint() }}) as {{ amount }}_minor,
         {%- endfor %}
         {{ epoch_to_timestamp('created') }} as created_at,
         {{ dbt.cast(epoch_to_timestamp('due_date'), 'date') }} as due_date,

@@ -7,7 +7,7 @@ source as (
 renamed as (
     select
         id as erp_transaction_line_id,
-        "transaction" as erp_transaction_id,
+        transaction as erp_transaction_id,
         cast(linesequencenumber as {{ dbt.type_bigint() }}) as line_sequence,
         coalesce({{ to_boolean('mainline') }}, false) as is_main_line,
         coalesce({{ to_boolean('taxline') }}, false) as is_tax_line,

@@ -7,7 +7,7 @@ source as (
 renamed as (
     select
         {{ to_id('user_id') }} as user_id,
-        cast("position" as {{ dbt.type_bigint() }}) as role_position,
+        cast(position as {{ dbt.type_bigint() }}) as role_position,
         role as role_name
     from source
 ),
