@@ -37,6 +37,8 @@ class Rule:
     # rule (the rest is MATERIALITY_DEFAULT), as exact text.
     materiality: tuple[tuple[str, str], ...] = ()
     attributes: tuple[str, ...] = ()
+    # severity of the rule's check when its open findings are material (below: always warn)
+    severity: str = "error"
 
     @property
     def check_name(self) -> str:
@@ -71,7 +73,10 @@ def load_catalogue_vars(path: Path = DBT_PROJECT_FILE) -> dict[str, Any]:
     return project["vars"]
 
 
-def _rules(raw: list[dict[str, Any]], families: tuple[str, ...]) -> tuple[Rule, ...]:
+SEVERITIES = ("error", "warn")
+
+
+def _rules(raw: list[dict[str, Any]], families: tuple[str, ...], default_severity: str) -> tuple[Rule, ...]:
     rules = []
     for entry in raw:
         rule = Rule(
@@ -82,7 +87,12 @@ def _rules(raw: list[dict[str, Any]], families: tuple[str, ...]) -> tuple[Rule, 
             owner=entry["owner"],
             materiality=tuple((k, _text(v)) for k, v in (entry.get("materiality") or {}).items()),
             attributes=tuple(entry.get("attributes") or ()),
+            severity=entry.get("severity", default_severity),
         )
+        if rule.severity not in SEVERITIES:
+            raise ValueError(
+                f"{DBT_PROJECT_FILE}: rule {rule.rule_id} has severity {rule.severity!r}; expected {SEVERITIES}"
+            )
         if rule.family not in families:
             raise ValueError(f"{DBT_PROJECT_FILE}: rule {rule.rule_id} has unknown family {rule.family}")
         rules.append(rule)
@@ -114,7 +124,7 @@ FAMILY_MODELS: tuple[Family, ...] = tuple(
     Family(f["family"], f["model"], f["title"]) for f in _VARS["q2c_rule_families"]
 )
 FAMILIES: tuple[str, ...] = tuple(f.family for f in FAMILY_MODELS)
-RULES: tuple[Rule, ...] = _rules(_VARS["q2c_rule_catalogue"], FAMILIES)
+RULES: tuple[Rule, ...] = _rules(_VARS["q2c_rule_catalogue"], FAMILIES, _VARS["q2c_severity_default"])
 RULES_BY_ID: dict[str, Rule] = {rule.rule_id: rule for rule in RULES}
 OWNERS: tuple[str, ...] = tuple(_VARS["q2c_owners"])
 MATERIALITY_DEFAULT: dict[str, str] = dict(_VARS["q2c_materiality_default"])

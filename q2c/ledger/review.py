@@ -170,7 +170,7 @@ def review_rules(
         review.top = [r for r in top_rows if r["rule_id"] == rule.rule_id]
         review.materiality = by_rule[rule.rule_id]
         if review.open > 0 and review.materiality.is_material(review.max_amount_reporting, review.open):
-            review.severity = "error"
+            review.severity = rule.severity  # the catalogue's severity of a material finding
         elif review.open > 0:
             review.severity = "warn"
         reviews.append(review)

@@ -73,6 +73,18 @@ def test_waived_stays_visible_but_no_longer_fails_its_check(ledger):
     assert get_exception(ledger.conn, material)[0]["status"] == "waived"
 
 
+def test_a_material_rule_catalogued_as_warn_is_reported_as_warn(ledger, monkeypatch):
+    from dataclasses import replace
+
+    from q2c.ledger import review
+
+    monkeypatch.setattr(
+        review, "RULES", tuple(replace(r, severity="warn") if r.rule_id == "INV-03" else r for r in RULES)
+    )
+    inv03 = next(r for r in review_rules(ledger.conn, D1, MATERIALITY) if r.rule_id == "INV-03")
+    assert (inv03.severity, inv03.amount_at_risk_reporting) == ("warn", Decimal("2205.5"))
+
+
 def test_reopen_returns_a_waived_exception_to_open(ledger):
     eid = exception_id("INV-03", "billing_invoice", "in_1", "")
     waive(ledger.conn, eid, by="bo", reason="credit agreed")

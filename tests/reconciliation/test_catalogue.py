@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from q2c import rule_catalogue
 from q2c.ledger import schema, update
@@ -87,6 +88,16 @@ def _design_section_3_columns() -> list[tuple[str, str]]:
         data_type = cells[1].removesuffix(", nullable").strip()
         columns += [(name.strip(), data_type) for name in cells[0].split(",")]
     return columns
+
+
+def test_a_rule_catalogued_as_warn_stays_warn_when_material() -> None:
+    vars_ = rule_catalogue.load_catalogue_vars()
+    entries = [dict(e, severity="warn") if e["rule_id"] == "INV-02" else e for e in vars_["q2c_rule_catalogue"]]
+    rules = {r.rule_id: r for r in rule_catalogue._rules(entries, rule_catalogue.FAMILIES, "error")}
+    assert rules["INV-02"].severity == "warn" and rules["INV-03"].severity == "error"
+    assert {r.severity for r in rule_catalogue.RULES} == {"error"}  # the shipped default
+    with pytest.raises(ValueError, match="severity"):
+        rule_catalogue._rules([dict(entries[0], severity="fatal")], rule_catalogue.FAMILIES, "error")
 
 
 def test_contract_is_the_design_section_3_table() -> None:
