@@ -15,7 +15,7 @@ import pytest
 from tests.scenarios.conftest import SUITE_SECONDS
 from tests.scenarios.extract_builder import SUB_UK, Batch, World
 from tests.scenarios.pipeline_runner import PipelineRun, run_pipeline
-from tests.scenarios.scenario_check import Scenario, assert_no_stray_findings, check
+from tests.scenarios.scenario_check import Scenario, Scenarios, assert_no_stray_findings, assert_ran_cleanly, check
 
 AS_OF = date(2026, 3, 31)
 T1 = datetime(2026, 3, 30, 2, 0, tzinfo=UTC)
@@ -25,7 +25,8 @@ OLD_CLOSE = date(2026, 1, 15)
 w = World(T1)
 late_crm = Batch("crm", T2, "incremental")
 late_erp = Batch("erp", T2, "incremental")
-SCENARIOS: list[Scenario] = []
+SCENARIOS = Scenarios()
+scenario = SCENARIOS.add
 _n = iter(range(1, 10_000))
 
 
@@ -35,10 +36,6 @@ def acc03(acc: str, attribute: str):
 
 def crm_key(rule: str, acc: str):
     return (rule, "crm_account", acc, "")
-
-
-def scenario(name: str, subjects, expected=(), note: str = "") -> None:
-    SCENARIOS.append(Scenario(name, {str(s) for s in subjects}, set(expected), note))
 
 
 def clean_customer(
@@ -504,9 +501,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
 
 
 def test_pipeline_ran_cleanly(run: PipelineRun) -> None:
-    assert run.as_of == AS_OF
-    assert not run.landing_problems, run.landing_problems
-    assert not run.dbt_problems, "\n".join(run.dbt_problems)
+    assert_ran_cleanly(run, AS_OF)
 
 
 @pytest.mark.parametrize("case", SCENARIOS, ids=[s.name for s in SCENARIOS])

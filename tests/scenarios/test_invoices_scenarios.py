@@ -9,17 +9,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-import pytest
-
 from tests.scenarios.engagements import Products, engagement
 from tests.scenarios.extract_builder import World
-from tests.scenarios.pipeline_runner import PipelineRun
-from tests.scenarios.scenario_check import Scenario, assert_no_stray_findings, assert_ran_cleanly, check, run_family
+from tests.scenarios.scenario_check import Scenarios, family_tests
 
 AS_OF = date(2026, 3, 31)
 w = World(datetime(2026, 3, 31, 2, 0, tzinfo=UTC))
 products = Products(w)
-SCENARIOS: list[Scenario] = []
+SCENARIOS = Scenarios()
+scenario = SCENARIOS.add
 RATES = [("Senior Consultant", "200.00", date(2025, 1, 1), None)]
 usd = engagement(w, products, 1, rates=RATES)
 usd2 = engagement(w, products, 2, rates=RATES)
@@ -30,10 +28,6 @@ _k = iter(range(1, 1000))
 
 def ago(days: int) -> date:
     return AS_OF - timedelta(days=days)
-
-
-def scenario(name, subjects, expected=(), note=""):
-    SCENARIOS.append(Scenario(name, {str(s) for s in subjects}, set(expected), note))
 
 
 def bkey(rule, iid):
@@ -278,19 +272,7 @@ iid, tid = pair()
 scenario("inv09_baseline_matched_pair_clean", [iid, tid], [])
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
-    return run_family(w, tmp_path_factory.mktemp("inv_scenarios"), "INV")
-
-
-def test_pipeline_ran_cleanly(run: PipelineRun) -> None:
-    assert_ran_cleanly(run, AS_OF)
-
-
-@pytest.mark.parametrize("case", SCENARIOS, ids=[s.name for s in SCENARIOS])
-def test_scenario(run: PipelineRun, case: Scenario) -> None:
-    check(run, case, "INV")
-
-
-def test_no_findings_outside_scenarios(run: PipelineRun) -> None:
-    assert_no_stray_findings(run, SCENARIOS, "INV")
+# The run fixture and the family's three tests, bound here for pytest to collect.
+run, test_pipeline_ran_cleanly, test_scenario, test_no_findings_outside_scenarios = family_tests(
+    w, SCENARIOS, "INV", AS_OF
+)

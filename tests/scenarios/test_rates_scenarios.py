@@ -9,24 +9,18 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import pytest
-
 from tests.scenarios.engagements import Products, engagement
 from tests.scenarios.extract_builder import World
-from tests.scenarios.pipeline_runner import PipelineRun
-from tests.scenarios.scenario_check import Scenario, assert_no_stray_findings, assert_ran_cleanly, check, run_family
+from tests.scenarios.scenario_check import Scenarios, family_tests
 
 AS_OF = date(2026, 3, 31)
 w = World(datetime(2026, 3, 31, 2, 0, tzinfo=UTC))
 products = Products(w)
-SCENARIOS: list[Scenario] = []
+SCENARIOS = Scenarios()
+scenario = SCENARIOS.add
 ALWAYS = date(2025, 1, 1)
 SENIOR, CONSULTANT, PARTNER = "Senior Consultant", "Consultant", "Partner"
 _te = iter(range(700001, 800000))
-
-
-def scenario(name, subjects, expected=(), note=""):
-    SCENARIOS.append(Scenario(name, {str(s) for s in subjects}, set(expected), note))
 
 
 def entry_key(rule, tid):
@@ -272,19 +266,7 @@ tid = te(senior, date(2026, 3, 30), "200", eng=open_ended)
 scenario("rate05_no_project_dates", [tid], [], "empty starts_on/ends_on: no bound")
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
-    return run_family(w, tmp_path_factory.mktemp("rate_scenarios"), "RATE")
-
-
-def test_pipeline_ran_cleanly(run: PipelineRun) -> None:
-    assert_ran_cleanly(run, AS_OF)
-
-
-@pytest.mark.parametrize("case", SCENARIOS, ids=[s.name for s in SCENARIOS])
-def test_scenario(run: PipelineRun, case: Scenario) -> None:
-    check(run, case, "RATE")
-
-
-def test_no_findings_outside_scenarios(run: PipelineRun) -> None:
-    assert_no_stray_findings(run, SCENARIOS, "RATE")
+# The run fixture and the family's three tests, bound here for pytest to collect.
+run, test_pipeline_ran_cleanly, test_scenario, test_no_findings_outside_scenarios = family_tests(
+    w, SCENARIOS, "RATE", AS_OF
+)

@@ -15,12 +15,13 @@ from tests.scenarios.conftest import SUITE_SECONDS
 from tests.scenarios.engagements import Products, engagement
 from tests.scenarios.extract_builder import Batch, World
 from tests.scenarios.pipeline_runner import PipelineRun, run_pipeline
-from tests.scenarios.scenario_check import Scenario, assert_no_stray_findings, check
+from tests.scenarios.scenario_check import Scenario, Scenarios, assert_no_stray_findings, assert_ran_cleanly, check
 
 AS_OF = date(2026, 3, 31)
 w = World(datetime(2026, 3, 31, 2, 0, tzinfo=UTC))
 products = Products(w)
-SCENARIOS: list[Scenario] = []
+SCENARIOS = Scenarios()
+scenario = SCENARIOS.add
 ALWAYS = date(2025, 1, 1)
 SENIOR, CONSULTANT = "Senior Consultant", "Consultant"
 _id = iter(range(600001, 700000))
@@ -28,10 +29,6 @@ _id = iter(range(600001, 700000))
 
 def ago(days: int) -> date:
     return AS_OF - timedelta(days=days)
-
-
-def scenario(name, subjects, expected=(), note=""):
-    SCENARIOS.append(Scenario(name, {str(s) for s in subjects}, set(expected), note))
 
 
 def tkey(rule, tid):
@@ -288,9 +285,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
 
 
 def test_pipeline_ran_cleanly(run: PipelineRun) -> None:
-    assert run.as_of == AS_OF
-    assert not run.landing_problems, "\n".join(run.landing_problems)
-    assert not run.dbt_problems, "\n".join(run.dbt_problems)
+    assert_ran_cleanly(run, AS_OF)
 
 
 @pytest.mark.parametrize("case", SCENARIOS, ids=[s.name for s in SCENARIOS])
