@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.scenarios.conftest import SUITE_SECONDS
+from tests.scenarios.extract_builder import Batch
 from tests.scenarios.pipeline_runner import FindingKey, PipelineRun, run_pipeline
 
 
@@ -36,9 +37,12 @@ def check(run: PipelineRun, scenario: Scenario, family: str) -> None:
     )
 
 
-def run_family(world, root: Path, family: str) -> PipelineRun:
-    """Write the family's scenarios as one landing and run the pipeline on it once."""
+def run_family(world, root: Path, family: str, *later: Batch) -> PipelineRun:
+    """Write the family's scenarios as one landing, then any later batches (deliveries on top
+    of the world's), and run the pipeline on it once."""
     world.write(root / "landing")
+    for batch in later:
+        batch.write(root / "landing")
     result = run_pipeline(root / "landing", root / "work")
     SUITE_SECONDS[family] = sum(result.seconds.values())
     return result
@@ -56,14 +60,14 @@ def assert_no_stray_findings(run: PipelineRun, scenarios: list[Scenario], family
     assert not stray, f"{family} findings about subjects no scenario owns: {sorted(stray)}"
 
 
-def family_tests(world, scenarios: list[Scenario], family: str, as_of: date):
+def family_tests(world, scenarios: list[Scenario], family: str, as_of: date, *later: Batch):
     """The module-scoped `run` fixture and the three tests of a family module whose scenarios
     all sit in one landing written by `world`. The module binds them to its own names (that is
     what pytest collects), so call this after the last scenario is planted."""
 
     @pytest.fixture(scope="module")
     def run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
-        return run_family(world, tmp_path_factory.mktemp(f"{family.lower()}_scenarios"), family)
+        return run_family(world, tmp_path_factory.mktemp(f"{family.lower()}_scenarios"), family, *later)
 
     def test_pipeline_ran_cleanly(run: PipelineRun) -> None:
         assert_ran_cleanly(run, as_of)

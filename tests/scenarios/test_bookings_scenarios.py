@@ -15,7 +15,6 @@ AS_OF = date(2026, 3, 31)
 w = World(datetime(2026, 3, 31, 2, 0, tzinfo=UTC))
 products = Products(w)
 SCENARIOS = Scenarios()
-scenario = SCENARIOS.add
 RATES = [("Senior Consultant", "200.00", date(2025, 1, 1), None)]
 _inv = iter(range(1, 1000))
 
@@ -57,7 +56,7 @@ for n, label, bills, flagged in [
     eng = engagement(w, products, n, rates=RATES, amount="50000.00", nte="10000.00")
     for b in bills:
         bill(eng, b[0], b[1], *(b[2:]))
-    scenario(
+    SCENARIOS.add(
         f"book01_{label}",
         [eng.opportunity_id],
         [okey("BOOK-01", eng.opportunity_id)] if flagged else [],
@@ -66,13 +65,13 @@ for n, label, bills, flagged in [
 
 eng = engagement(w, products, 7, fixed_fee=True, amount="20000.00")
 bill(eng, "21000.00")
-scenario("book01_fixed_fee_over_amount", [eng.opportunity_id], [okey("BOOK-01", eng.opportunity_id)])
+SCENARIOS.add("book01_fixed_fee_over_amount", [eng.opportunity_id], [okey("BOOK-01", eng.opportunity_id)])
 eng = engagement(w, products, 8, fixed_fee=True, amount="20000.00")
 bill(eng, "20000.00", "paid")
-scenario("book01_fixed_fee_at_amount", [eng.opportunity_id], [])
+SCENARIOS.add("book01_fixed_fee_at_amount", [eng.opportunity_id], [])
 eng = engagement(w, products, 9, rates=RATES, amount="20000.00", nte=None)
 bill(eng, "25000.00")
-scenario(
+SCENARIOS.add(
     "book01_tm_without_nte_not_capped",
     [eng.opportunity_id],
     [],
@@ -88,7 +87,7 @@ eng = engagement(
     nte="1000000",
 )
 bill(eng, "1100000")
-scenario(
+SCENARIOS.add(
     "book01_jpy_zero_decimal",
     [eng.opportunity_id],
     [okey("BOOK-01", eng.opportunity_id)],
@@ -104,7 +103,7 @@ eng = engagement(
     nte="1000000",
 )
 bill(eng, "990000")
-scenario("book01_jpy_under_cap", [eng.opportunity_id], [], "990,000 JPY must not be read as 9,900 x 100")
+SCENARIOS.add("book01_jpy_under_cap", [eng.opportunity_id], [], "990,000 JPY must not be read as 9,900 x 100")
 
 
 # ---- BOOK-02 ---------------------------------------------------------------------------
@@ -132,7 +131,7 @@ for n, label, kw, flagged in [
     (108, "empty_project_code", {"close": ago(30), "code": None}, True),
 ]:
     opp = opp_only(n, **kw)
-    scenario(
+    SCENARIOS.add(
         f"book02_{label}",
         [opp],
         [okey("BOOK-02", opp)] if flagged else [],
