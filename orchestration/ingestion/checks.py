@@ -1,5 +1,7 @@
 """Per system: every manifest row is accounted for, and no batch was turned away."""
 
+from collections.abc import Callable
+
 import dagster as dg
 import duckdb
 
@@ -113,44 +115,44 @@ def batches_accepted(conn: duckdb.DuckDBPyConnection, system: str, settings: Set
     )
 
 
+def _warehouse_check(
+    key: dg.AssetKey,
+    name: str,
+    description: str,
+    evaluate: Callable[[duckdb.DuckDBPyConnection, Settings], dg.AssetCheckResult],
+) -> dg.AssetChecksDefinition:
+    """A non-blocking check on a batch log that evaluates over one warehouse connection."""
+
+    @dg.asset_check(asset=key, name=name, blocking=False, description=description)
+    def _check(settings: dg.ResourceParam[Settings]) -> dg.AssetCheckResult:
+        with warehouse_connection(settings) as conn:
+            return evaluate(conn, settings)
+
+    return _check
+
+
 def _system_checks(system: str) -> list[dg.AssetChecksDefinition]:
     key = batch_log_key(system)
-
-    @dg.asset_check(
-        asset=key,
-        name="manifest_rows_accounted",
-        blocking=False,
-        description=(
-            "Every loaded batch: manifest rows = rows loaded + rows quarantined (and the quarantine table agrees)."
+    return [
+        _warehouse_check(
+            key,
+            "manifest_rows_accounted",
+            "Every loaded batch: manifest rows = rows loaded + rows quarantined (and the quarantine table agrees).",
+            lambda conn, _settings: batch_accounting(conn, system),
         ),
-    )
-    def _accounting(settings: dg.ResourceParam[Settings]) -> dg.AssetCheckResult:
-        with warehouse_connection(settings) as conn:
-            return batch_accounting(conn, system)
-
-    @dg.asset_check(
-        asset=key,
-        name="no_rejected_batches",
-        blocking=False,
-        description="No complete batch was rejected or held (WARN): its records are not in the warehouse.",
-    )
-    def _accepted(settings: dg.ResourceParam[Settings]) -> dg.AssetCheckResult:
-        with warehouse_connection(settings) as conn:
-            return batches_accepted(conn, system, settings)
-
-    @dg.asset_check(
-        asset=key,
-        name="no_new_columns",
-        blocking=False,
-        description=(
-            "No raw column outside the extract contract (WARN): new source fields load, then wait for the contract."
+        _warehouse_check(
+            key,
+            "no_rejected_batches",
+            "No complete batch was rejected or held (WARN): its records are not in the warehouse.",
+            lambda conn, settings: batches_accepted(conn, system, settings),
         ),
-    )
-    def _new_columns(settings: dg.ResourceParam[Settings]) -> dg.AssetCheckResult:
-        with warehouse_connection(settings) as conn:
-            return new_columns_check(conn, system)
-
-    return [_accounting, _accepted, _new_columns]
+        _warehouse_check(
+            key,
+            "no_new_columns",
+            "No raw column outside the extract contract (WARN): new source fields load, then wait for the contract.",
+            lambda conn, _settings: new_columns_check(conn, system),
+        ),
+    ]
 
 
 def all_system_checks() -> list[dg.AssetChecksDefinition]:

@@ -57,6 +57,15 @@ class MartChecks:
         return list(dict.fromkeys(cols))
 
 
+def _never_null(*columns: str) -> dict[str, float]:
+    return dict.fromkeys(columns, 1.0)
+
+
+def _both_systems_value_sets(statuses: frozenset[str]) -> dict[str, frozenset[str]]:
+    """For marts holding documents of both systems, tagged by source_system."""
+    return {"source_system": SOURCE_SYSTEMS, "status": statuses, "currency_code": ISO_4217_CODES}
+
+
 def _money_not_negative(*columns: str) -> tuple[ValueRange, ...]:
     return tuple(ValueRange(c, 0) for c in columns)
 
@@ -92,11 +101,7 @@ MART_CHECKS: Mapping[str, MartChecks] = MappingProxyType(
             MartChecks(
                 mart="time_entries",
                 not_null={
-                    "time_entry_id": 1.0,
-                    "spent_date": 1.0,
-                    "hours": 1.0,
-                    "user_id": 1.0,
-                    "approval_status": 1.0,
+                    **_never_null("time_entry_id", "spent_date", "hours", "user_id", "approval_status"),
                     "psa_project_code": 0.95,
                     "client_currency_code": 0.99,
                 },
@@ -113,13 +118,7 @@ MART_CHECKS: Mapping[str, MartChecks] = MappingProxyType(
             ),
             MartChecks(
                 mart="billing_invoices",
-                not_null={
-                    "billing_invoice_id": 1.0,
-                    "billing_customer_id": 1.0,
-                    "status": 1.0,
-                    "currency_code": 1.0,
-                    "total": 1.0,
-                },
+                not_null=_never_null("billing_invoice_id", "billing_customer_id", "status", "currency_code", "total"),
                 unique=("billing_invoice_id",),
                 value_sets={"status": BILLING_INVOICE_STATUSES, "currency_code": ISO_4217_CODES},
                 ranges=_money_not_negative("subtotal", "tax", "total", "amount_due", "amount_paid", "amount_remaining"),
@@ -127,12 +126,7 @@ MART_CHECKS: Mapping[str, MartChecks] = MappingProxyType(
             ),
             MartChecks(
                 mart="billing_invoice_lines",
-                not_null={
-                    "billing_invoice_line_id": 1.0,
-                    "billing_invoice_id": 1.0,
-                    "currency_code": 1.0,
-                    "amount": 1.0,
-                },
+                not_null=_never_null("billing_invoice_line_id", "billing_invoice_id", "currency_code", "amount"),
                 unique=("billing_invoice_line_id",),
                 value_sets={"currency_code": ISO_4217_CODES},
                 ranges=(ValueRange("quantity", 0),),
@@ -140,12 +134,9 @@ MART_CHECKS: Mapping[str, MartChecks] = MappingProxyType(
             MartChecks(
                 mart="erp_invoices",
                 not_null={
-                    "erp_transaction_id": 1.0,
-                    "tran_id": 1.0,
-                    "status": 1.0,
-                    "erp_customer_id": 1.0,
-                    "currency_code": 1.0,
-                    "total": 1.0,
+                    **_never_null(
+                        "erp_transaction_id", "tran_id", "status", "erp_customer_id", "currency_code", "total"
+                    ),
                     # Invoices keyed by hand in NetSuite have no Stripe id (INV-02 finds
                     # each one); a surge means the sync itself broke.
                     "billing_invoice_id": 0.9,
@@ -157,36 +148,16 @@ MART_CHECKS: Mapping[str, MartChecks] = MappingProxyType(
             ),
             MartChecks(
                 mart="payments",
-                not_null={
-                    "payment_id": 1.0,
-                    "source_system": 1.0,
-                    "status": 1.0,
-                    "currency_code": 1.0,
-                    "amount": 1.0,
-                },
+                not_null=_never_null("payment_id", "source_system", "status", "currency_code", "amount"),
                 unique=("payment_id",),
-                value_sets={
-                    "source_system": SOURCE_SYSTEMS,
-                    "status": PAYMENT_STATUSES,
-                    "currency_code": ISO_4217_CODES,
-                },
+                value_sets=_both_systems_value_sets(PAYMENT_STATUSES),
                 ranges=_money_not_negative("amount", "amount_captured", "amount_refunded"),
             ),
             MartChecks(
                 mart="credit_notes",
-                not_null={
-                    "credit_note_id": 1.0,
-                    "source_system": 1.0,
-                    "status": 1.0,
-                    "currency_code": 1.0,
-                    "total": 1.0,
-                },
+                not_null=_never_null("credit_note_id", "source_system", "status", "currency_code", "total"),
                 unique=("credit_note_id",),
-                value_sets={
-                    "source_system": SOURCE_SYSTEMS,
-                    "status": CREDIT_NOTE_STATUSES,
-                    "currency_code": ISO_4217_CODES,
-                },
+                value_sets=_both_systems_value_sets(CREDIT_NOTE_STATUSES),
                 ranges=_money_not_negative("total"),
             ),
         )

@@ -32,24 +32,27 @@ class NodeOutcome:
     compiled_code: str | None
 
 
+def dbt_path_args(work_dir: Path, *, project: Path = DBT_PROJECT_DIR, target: Path | None = None) -> list[str]:
+    """The project, profiles, target and log paths of a test's own dbt invocation: target and
+    logs under the test's work dir, so concurrent test runs never share dbt's artefacts."""
+    return [
+        "--project-dir",
+        str(project),
+        "--profiles-dir",
+        str(project),
+        "--target-path",
+        str(target or work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+    ]
+
+
 def run_dbt(args: list[str], duckdb_path: Path, work_dir: Path) -> tuple[dbtRunnerResult, list[NodeOutcome]]:
     """Invoke dbt with ``args`` on the project; Q2C_DUCKDB_PATH points at ``duckdb_path``.
 
     The environment is restored afterwards, so other tests in the session see their own paths.
     """
-    full_args = [
-        *args,
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        "--profiles-dir",
-        str(DBT_PROJECT_DIR),
-        "--target-path",
-        str(work_dir / "target"),
-        "--log-path",
-        str(work_dir / "logs"),
-        "--no-use-colors",
-        "--quiet",
-    ]
+    full_args = [*args, *dbt_path_args(work_dir), "--no-use-colors", "--quiet"]
     with environment({"Q2C_DUCKDB_PATH": str(duckdb_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}):
         result = dbtRunner().invoke(full_args)
     outcomes = []

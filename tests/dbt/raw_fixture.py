@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+from tests.scenarios.extract_builder import ERP_HEADERS
+
 BATCH_ID = "2026-03-05T02-00-00Z"
 LOAD_ID = "1772676000.0"
 EPOCH_2026_03_01 = 1772323200  # 2026-03-01T00:00:00Z
@@ -295,6 +297,17 @@ CRM = {
 
 # ---- psa (Harvest JSON: typed) ---------------------------------------------------------
 _PSA_TS = {"created_at": V, "updated_at": V}
+# Harvest nests user, client and project on time entries and expenses; dlt flattens them.
+_PSA_REFS = {
+    "user_id": I,
+    "user_name": V,
+    "client_id": I,
+    "client_name": V,
+    "client_currency": V,
+    "project_id": I,
+    "project_name": V,
+    "project_code": V,
+}
 PSA = {
     "clients": (
         {"id": I, "name": V, "is_active": B, "currency": V, **_PSA_TS},
@@ -445,14 +458,7 @@ PSA = {
             "billable": B,
             "billable_rate": N,
             "cost_rate": N,
-            "user_id": I,
-            "user_name": V,
-            "client_id": I,
-            "client_name": V,
-            "client_currency": V,
-            "project_id": I,
-            "project_name": V,
-            "project_code": V,
+            **_PSA_REFS,
             "task_id": I,
             "task_name": V,
             "user_assignment_id": I,
@@ -538,14 +544,7 @@ PSA = {
             "is_billed": B,
             "is_locked": B,
             "approval_status": V,
-            "user_id": I,
-            "user_name": V,
-            "client_id": I,
-            "client_name": V,
-            "client_currency": V,
-            "project_id": I,
-            "project_name": V,
-            "project_code": V,
+            **_PSA_REFS,
             "expense_category_id": I,
             "expense_category_name": V,
             "invoice_id": V,
@@ -583,26 +582,19 @@ PSA = {
 }
 
 # ---- erp (NetSuite CSV: every column text) ---------------------------------------------
+# The loader keeps NetSuite's lowercase CSV headers as the column names, so the contract's
+# header lists (as the scenarios' extract writer holds them) are the raw tables' columns.
 ERP = {
-    "currency": (_text("id", "symbol", "name"), [["1", "USD", "US Dollar"], ["2", "EUR", "Euro"], ["3", "JPY", "Yen"]]),
+    "currency": (
+        _text(*ERP_HEADERS["currency"]),
+        [["1", "USD", "US Dollar"], ["2", "EUR", "Euro"], ["3", "JPY", "Yen"]],
+    ),
     "subsidiary": (
-        _text("id", "name", "legalname", "country", "currency"),
+        _text(*ERP_HEADERS["subsidiary"]),
         [["1", "Q2 US", "Q2 Advisory Inc.", "US", "1"], ["2", "Q2 DE", "Q2 Advisory GmbH", "DE", "2"]],
     ),
     "customer": (
-        _text(
-            "id",
-            "entityid",
-            "companyname",
-            "externalid",
-            "currency",
-            "subsidiary",
-            "vatregnumber",
-            "billcountry",
-            "isinactive",
-            "datecreated",
-            "lastmodifieddate",
-        ),
+        _text(*ERP_HEADERS["customer"]),
         [
             [
                 "101",
@@ -647,43 +639,14 @@ ERP = {
         ],
     ),
     "job": (
-        _text(
-            "id",
-            "entityid",
-            "companyname",
-            "customer",
-            "externalid",
-            "jobbillingtype",
-            "startdate",
-            "enddate",
-            "isinactive",
-            "lastmodifieddate",
-        ),
+        _text(*ERP_HEADERS["job"]),
         [
             ["201", "J201", "Acme rollout", "101", "PRJ-1", "TM", "1/1/2026", "12/31/2026", "F", "1/2/2026 10:00 am"],
             ["202", "J202", "Beta audit", "102", "PRJ-2", "FF", "2/1/2026", None, "F", "2/2/2026 10:00 am"],
         ],
     ),
     "transaction": (
-        _text(
-            "id",
-            "tranid",
-            "type",
-            "status",
-            "trandate",
-            "duedate",
-            "entity",
-            "job",
-            "currency",
-            "exchangerate",
-            "foreigntotal",
-            "foreignamountpaid",
-            "foreignamountunpaid",
-            "externalid",
-            "memo",
-            "voided",
-            "lastmodifieddate",
-        ),
+        _text(*ERP_HEADERS["transaction"]),
         [
             [
                 "301",
@@ -764,18 +727,7 @@ ERP = {
         ],
     ),
     "transactionline": (
-        _text(
-            "id",
-            "transaction",
-            "linesequencenumber",
-            "mainline",
-            "taxline",
-            "item",
-            "quantity",
-            "rate",
-            "foreignamount",
-            "memo",
-        ),
+        _text(*ERP_HEADERS["transactionline"]),
         [
             ["3010", "301", "0", "T", "F", None, None, None, "1636.25", None],
             ["3011", "301", "1", "F", "F", "Senior Consultant", "8.5", "175.00", "1487.50", None],
@@ -786,7 +738,7 @@ ERP = {
         ],
     ),
     "previoustransactionlink": (
-        _text("previousdoc", "nextdoc", "linktype", "foreignamount", "linkdate"),
+        _text(*ERP_HEADERS["previoustransactionlink"]),
         [["301", "311", "Payment", "1636.25", "3/2/2026"], ["302", "321", "Credit Memo", "100.00", "3/3/2026"]],
     ),
 }

@@ -15,7 +15,8 @@ from dbt.cli.main import dbtRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from q2c.settings import DBT_PROJECT_DIR, environment
+from q2c.settings import environment
+from tests.dbt.dbt_harness import dbt_path_args
 
 INPUTS = "q2c_quirk_inputs"
 INPUT_COLUMNS = {
@@ -52,14 +53,7 @@ def compiled_sql(tmp_path_factory) -> str:
                 "compile",
                 "--inline",
                 QUERY,
-                "--project-dir",
-                str(DBT_PROJECT_DIR),
-                "--profiles-dir",
-                str(DBT_PROJECT_DIR),
-                "--target-path",
-                str(work / "target"),
-                "--log-path",
-                str(work / "logs"),
+                *dbt_path_args(work),
                 "--quiet",
                 "--no-use-colors",
             ]

@@ -26,6 +26,7 @@ from dbt.cli.main import dbtRunner
 from q2c import rule_catalogue
 from q2c.reconciliation_config import load_recon_config
 from q2c.settings import DBT_PROJECT_DIR, RECON_CONFIG_DEFAULT, environment
+from tests.dbt.dbt_harness import dbt_path_args
 from tests.reconciliation.marts_schema import MARTS
 
 AS_OF = date(2026, 3, 31)
@@ -147,14 +148,7 @@ def run_recon(marts: Marts, session_dir: Path, dbt_vars: Mapping[str, Any] | Non
         "--select",
         "path:models/reconciliation",
         "fx_rates",
-        "--project-dir",
-        str(project),
-        "--profiles-dir",
-        str(project),
-        "--target-path",
-        str(_target_dir(session_dir, dbt_vars)),
-        "--log-path",
-        str(tmp / "logs"),
+        *dbt_path_args(tmp, project=project, target=_target_dir(session_dir, dbt_vars)),
         "--quiet",
         "--no-send-anonymous-usage-stats",
     ]

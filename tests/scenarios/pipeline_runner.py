@@ -19,7 +19,8 @@ from dbt.cli.main import dbtRunner
 
 from ingestion.landing import land_all
 from q2c.reconciliation_config import load_recon_config
-from q2c.settings import DBT_PROJECT_DIR, RECON_CONFIG_DEFAULT, environment, settings_for
+from q2c.settings import RECON_CONFIG_DEFAULT, environment, settings_for
+from tests.dbt.dbt_harness import dbt_path_args
 
 FindingKey = tuple[str, str, str, str]  # rule_id, subject_type, subject_id, attribute
 
@@ -83,14 +84,7 @@ def run_pipeline(landing: Path, work_dir: Path, as_of: date | None = None) -> Pi
         "build",
         "--vars",
         json.dumps(dbt_vars),
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        "--profiles-dir",
-        str(DBT_PROJECT_DIR),
-        "--target-path",
-        str(work_dir / "target"),
-        "--log-path",
-        str(work_dir / "logs"),
+        *dbt_path_args(work_dir),
         "--quiet",
         "--no-use-colors",
         "--no-send-anonymous-usage-stats",

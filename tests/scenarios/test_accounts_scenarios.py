@@ -10,12 +10,8 @@ from __future__ import annotations
 import copy
 from datetime import UTC, date, datetime
 
-import pytest
-
-from tests.scenarios.conftest import SUITE_SECONDS
 from tests.scenarios.extract_builder import SUB_UK, Batch, World
-from tests.scenarios.pipeline_runner import PipelineRun, run_pipeline
-from tests.scenarios.scenario_check import Scenario, assert_no_stray_findings, check
+from tests.scenarios.scenario_check import Scenarios, family_tests
 
 AS_OF = date(2026, 3, 31)
 T1 = datetime(2026, 3, 30, 2, 0, tzinfo=UTC)
@@ -25,7 +21,7 @@ OLD_CLOSE = date(2026, 1, 15)
 w = World(T1)
 late_crm = Batch("crm", T2, "incremental")
 late_erp = Batch("erp", T2, "incremental")
-SCENARIOS: list[Scenario] = []
+SCENARIOS = Scenarios()
 _n = iter(range(1, 10_000))
 
 
@@ -35,10 +31,6 @@ def acc03(acc: str, attribute: str):
 
 def crm_key(rule: str, acc: str):
     return (rule, "crm_account", acc, "")
-
-
-def scenario(name: str, subjects, expected=(), note: str = "") -> None:
-    SCENARIOS.append(Scenario(name, {str(s) for s in subjects}, set(expected), note))
 
 
 def clean_customer(
@@ -78,27 +70,27 @@ def clean_customer(
 
 # ---- baseline -------------------------------------------------------------------------
 acc, erp, cus = clean_customer("Baseline Holdings")
-scenario("baseline_clean", [acc, erp, cus], note="all three systems agree")
+SCENARIOS.add("baseline_clean", [acc, erp, cus], note="all three systems agree")
 
 # ---- ACC-01 ---------------------------------------------------------------------------
 n = next(_n)
 acc = w.account(n, "No ERP Three Days")
 w.opportunity(n, acc, f"ACCP-{n}", close=date(2026, 3, 28))
 w.billing_customer(f"cus_acc{n:05d}", "No ERP Three Days", crm=acc)
-scenario("acc01_closed_3_days_ago", [acc], [crm_key("ACC-01", acc)], "as_of - close = 3 > G")
+SCENARIOS.add("acc01_closed_3_days_ago", [acc], [crm_key("ACC-01", acc)], "as_of - close = 3 > G")
 
 n = next(_n)
 acc = w.account(n, "No ERP Two Days")
 w.opportunity(n, acc, f"ACCP-{n}", close=date(2026, 3, 29))
 w.billing_customer(f"cus_acc{n:05d}", "No ERP Two Days", crm=acc)
-scenario("acc01_grace_2_days_not_flagged", [acc], [], "as_of - close = 2 = G")
+SCENARIOS.add("acc01_grace_2_days_not_flagged", [acc], [], "as_of - close = 2 = G")
 
 n = next(_n)
 acc = w.account(n, "Inactive ERP Only")
 w.opportunity(n, acc, f"ACCP-{n}", close=OLD_CLOSE)
 w.erp_customer(6000 + n, "Inactive ERP Only", acc, inactive=True)
 w.billing_customer(f"cus_acc{n:05d}", "Inactive ERP Only", crm=acc)
-scenario(
+SCENARIOS.add(
     "acc01_inactive_erp_customer_counts",
     [acc, 6000 + n],
     [],
@@ -110,7 +102,7 @@ acc = w.account(n, "Pointer Only", erp_id=6000 + n)
 w.opportunity(n, acc, f"ACCP-{n}", close=OLD_CLOSE)
 w.erp_customer(6000 + n, "Pointer Only", None)
 w.billing_customer(f"cus_acc{n:05d}", "Pointer Only", crm=acc)
-scenario(
+SCENARIOS.add(
     "acc01_pointer_resolves_without_externalid",
     [acc, 6000 + n],
     [],
@@ -121,7 +113,7 @@ n = next(_n)
 acc = w.account(n, "Dangling Pointer", erp_id=99_999)
 w.opportunity(n, acc, f"ACCP-{n}", close=OLD_CLOSE)
 w.billing_customer(f"cus_acc{n:05d}", "Dangling Pointer", crm=acc)
-scenario(
+SCENARIOS.add(
     "acc01_dangling_pointer",
     [acc],
     [crm_key("ACC-01", acc)],
@@ -131,43 +123,43 @@ scenario(
 n = next(_n)
 acc = w.account(n, "Deleted Account", deleted=True)
 w.opportunity(n, acc, f"ACCP-{n}", close=OLD_CLOSE)
-scenario("acc01_02_deleted_account_not_live", [acc], [], "IsDeleted = true")
+SCENARIOS.add("acc01_02_deleted_account_not_live", [acc], [], "IsDeleted = true")
 
 n = next(_n)
 survivor, _, _ = clean_customer("Merge Survivor")
 acc = w.account(n, "Merged Away", master=survivor)
 w.opportunity(n, acc, f"ACCP-{n}", close=OLD_CLOSE)
-scenario("acc01_02_merged_account_not_live", [acc], [], "MasterRecordId set")
+SCENARIOS.add("acc01_02_merged_account_not_live", [acc], [], "MasterRecordId set")
 
 n = next(_n)
 acc = w.account(n, "Lost Deal")
 w.opportunity(n, acc, f"ACCP-{n}", close=OLD_CLOSE, won=False, closed=True)
-scenario("acc01_02_lost_opportunity_only", [acc], [], "no won opportunity")
+SCENARIOS.add("acc01_02_lost_opportunity_only", [acc], [], "no won opportunity")
 
 n = next(_n)
 acc = w.account(n, "Deleted Won Opp")
 w.opportunity(n, acc, f"ACCP-{n}", close=OLD_CLOSE, deleted=True)
-scenario("acc01_02_deleted_won_opportunity", [acc], [], "the only won opportunity is deleted (not live)")
+SCENARIOS.add("acc01_02_deleted_won_opportunity", [acc], [], "the only won opportunity is deleted (not live)")
 
 # ---- ACC-02 ---------------------------------------------------------------------------
 n = next(_n)
 acc = w.account(n, "No Billing Three Days", erp_id=6000 + n)
 w.opportunity(n, acc, f"ACCP-{n}", close=date(2026, 3, 28))
 w.erp_customer(6000 + n, "No Billing Three Days", acc)
-scenario("acc02_closed_3_days_ago", [acc, 6000 + n], [crm_key("ACC-02", acc)], "no billing customer, 3 > G")
+SCENARIOS.add("acc02_closed_3_days_ago", [acc, 6000 + n], [crm_key("ACC-02", acc)], "no billing customer, 3 > G")
 
 n = next(_n)
 acc = w.account(n, "No Billing Two Days", erp_id=6000 + n)
 w.opportunity(n, acc, f"ACCP-{n}", close=date(2026, 3, 29))
 w.erp_customer(6000 + n, "No Billing Two Days", acc)
-scenario("acc02_grace_2_days_not_flagged", [acc, 6000 + n], [], "2 = G")
+SCENARIOS.add("acc02_grace_2_days_not_flagged", [acc, 6000 + n], [], "2 = G")
 
 n = next(_n)
 acc = w.account(n, "Deleted Billing", erp_id=6000 + n)
 w.opportunity(n, acc, f"ACCP-{n}", close=OLD_CLOSE)
 w.erp_customer(6000 + n, "Deleted Billing", acc)
 w.billing_customer(f"cus_acc{n:05d}", "Deleted Billing", crm=acc, deleted=True)
-scenario(
+SCENARIOS.add(
     "acc02_only_billing_customer_deleted",
     [acc, 6000 + n, f"cus_acc{n:05d}"],
     [crm_key("ACC-02", acc)],
@@ -185,7 +177,7 @@ for label, crm_name, erp_name, billing_name in [
     ("sa_corp", "Société Générale Conseil SA", "Societe Generale Conseil Corp", "SOCIÉTÉ GÉNÉRALE CONSEIL"),
 ]:
     acc, erp, cus = clean_customer(crm_name, erp_name=erp_name, billing_name=billing_name)
-    scenario(
+    SCENARIOS.add(
         f"acc03_name_equal_after_normalising_{label}",
         [acc, erp, cus],
         [],
@@ -193,13 +185,13 @@ for label, crm_name, erp_name, billing_name in [
     )
 
 acc, erp, cus = clean_customer("Northwind Traders", erp_name="Northwind Trading")
-scenario("acc03_name_differs_in_erp", [acc, erp, cus], [acc03(acc, "name")])
+SCENARIOS.add("acc03_name_differs_in_erp", [acc, erp, cus], [acc03(acc, "name")])
 
 acc, erp, cus = clean_customer("Contoso Pharma", billing_name="Contoso Pharmaceuticals")
-scenario("acc03_name_differs_in_billing", [acc, erp, cus], [acc03(acc, "name")])
+SCENARIOS.add("acc03_name_differs_in_billing", [acc, erp, cus], [acc03(acc, "name")])
 
 acc, erp, cus = clean_customer("Fabrikam", erp_name="Fabrikam East", billing_name="Fabrikam West")
-scenario(
+SCENARIOS.add(
     "acc03_name_differs_in_both_one_finding",
     [acc, erp, cus],
     [acc03(acc, "name")],
@@ -212,7 +204,7 @@ acc = w.account(n, "Currency Drift", currency="EUR", country="DE", erp_id=6000 +
 w.opportunity(n, acc, f"ACCP-{n}", close=OLD_CLOSE, currency="EUR")
 w.erp_customer(6000 + n, "Currency Drift", acc, currency="USD", country="DE")
 w.billing_customer(f"cus_acc{n:05d}", "Currency Drift", crm=acc, currency="eur", country="DE")
-scenario(
+SCENARIOS.add(
     "acc03_currency_differs_in_erp",
     [acc, 6000 + n, f"cus_acc{n:05d}"],
     [acc03(acc, "currency")],
@@ -225,31 +217,31 @@ w.opportunity(n, acc, f"ACCP-{n}", close=OLD_CLOSE, currency="GBP")
 w.erp_customer(6000 + n, "Lower Case Currency", acc, currency="GBP", country="GB", subsidiary=SUB_UK)
 w.billing_customer(f"cus_acc{n:05d}", "Lower Case Currency", crm=acc, currency="gbp", country="GB")
 w.batches["crm"].objects["Account"][-1]["Legal_Entity__c"] = "Q2 Advisory Ltd"
-scenario("acc03_lower_case_currency_equal", [acc, 6000 + n, f"cus_acc{n:05d}"], [])
+SCENARIOS.add("acc03_lower_case_currency_equal", [acc, 6000 + n, f"cus_acc{n:05d}"], [])
 
 n = next(_n)
 acc = w.account(n, "Country Drift", country="GB", erp_id=6000 + n)
 w.opportunity(n, acc, f"ACCP-{n}", close=OLD_CLOSE)
 w.erp_customer(6000 + n, "Country Drift", acc, country="GB")
 w.billing_customer(f"cus_acc{n:05d}", "Country Drift", crm=acc, country="DE")
-scenario("acc03_country_differs_in_billing", [acc, 6000 + n, f"cus_acc{n:05d}"], [acc03(acc, "country")])
+SCENARIOS.add("acc03_country_differs_in_billing", [acc, 6000 + n, f"cus_acc{n:05d}"], [acc03(acc, "country")])
 
 n = next(_n)
 acc = w.account(n, "Tax Drift", tax_id="DE123456789", erp_id=6000 + n)
 w.opportunity(n, acc, f"ACCP-{n}", close=OLD_CLOSE)
 w.erp_customer(6000 + n, "Tax Drift", acc, vat="DE123456789")
 w.billing_customer(f"cus_acc{n:05d}", "Tax Drift", crm=acc, tax_ids=["DE999999999"])
-scenario("acc03_tax_id_differs_in_billing", [acc, 6000 + n, f"cus_acc{n:05d}"], [acc03(acc, "tax_id")])
+SCENARIOS.add("acc03_tax_id_differs_in_billing", [acc, 6000 + n, f"cus_acc{n:05d}"], [acc03(acc, "tax_id")])
 
 n = next(_n)
 acc = w.account(n, "Tax Same", tax_id="GB123456789", erp_id=6000 + n)
 w.opportunity(n, acc, f"ACCP-{n}", close=OLD_CLOSE)
 w.erp_customer(6000 + n, "Tax Same", acc, vat="GB123456789")
 w.billing_customer(f"cus_acc{n:05d}", "Tax Same", crm=acc, tax_ids=["GB123456789"])
-scenario("acc03_tax_id_equal", [acc, 6000 + n, f"cus_acc{n:05d}"], [])
+SCENARIOS.add("acc03_tax_id_equal", [acc, 6000 + n, f"cus_acc{n:05d}"], [])
 
 acc, erp, cus = clean_customer("Entity Drift", legal_entity="Q2 Advisory Ltd")
-scenario(
+SCENARIOS.add(
     "acc03_legal_entity_suffix_counts",
     [acc, erp, cus],
     [acc03(acc, "legal_entity")],
@@ -257,18 +249,20 @@ scenario(
 )
 
 acc, erp, cus = clean_customer("Entity Case", legal_entity="q2 advisory inc")
-scenario("acc03_legal_entity_case_punctuation_equal", [acc, erp, cus], [], "'q2 advisory inc' vs 'Q2 Advisory Inc.'")
+SCENARIOS.add(
+    "acc03_legal_entity_case_punctuation_equal", [acc, erp, cus], [], "'q2 advisory inc' vs 'Q2 Advisory Inc.'"
+)
 
 n = next(_n)
 acc = w.account(n, "Deleted Drift", deleted=True, erp_id=6000 + n)
 w.erp_customer(6000 + n, "Something Else Entirely", acc, inactive=True)
-scenario("acc03_not_live_account", [acc, 6000 + n], [], "deleted account, inactive ERP customer")
+SCENARIOS.add("acc03_not_live_account", [acc, 6000 + n], [], "deleted account, inactive ERP customer")
 
 n = next(_n)
 acc = w.account(n, "Live With Dead Downstream", erp_id=6000 + n)
 w.erp_customer(6000 + n, "Inactive Other Name", acc, inactive=True)
 w.billing_customer(f"cus_acc{n:05d}", "Deleted Other Name", crm=acc, deleted=True)
-scenario(
+SCENARIOS.add(
     "acc03_inactive_erp_and_deleted_billing_not_compared",
     [acc, 6000 + n, f"cus_acc{n:05d}"],
     [],
@@ -281,7 +275,7 @@ other = w.account(n, "Key Owner")
 n2 = next(_n)
 acc = w.account(n2, "Key Owner", erp_id=6000 + n)
 w.erp_customer(6000 + n, "Key Owner", other)
-scenario(
+SCENARIOS.add(
     "acc04_pointer_to_customer_of_another_account",
     [acc],
     [crm_key("ACC-04", acc)],
@@ -292,25 +286,25 @@ n = next(_n)
 acc = w.account(n, "Two ERP Customers")
 w.erp_customer(6000 + n, "Two ERP Customers", acc)
 w.erp_customer(7000 + n, "Two ERP Customers", acc)
-scenario("acc04_two_live_erp_customers", [acc], [crm_key("ACC-04", acc)])
+SCENARIOS.add("acc04_two_live_erp_customers", [acc], [crm_key("ACC-04", acc)])
 
 n = next(_n)
 acc = w.account(n, "One Live One Inactive ERP")
 w.erp_customer(6000 + n, "One Live One Inactive ERP", acc)
 w.erp_customer(7000 + n, "One Live One Inactive ERP", acc, inactive=True)
-scenario("acc04_second_erp_customer_inactive", [acc], [], "only live customers count")
+SCENARIOS.add("acc04_second_erp_customer_inactive", [acc], [], "only live customers count")
 
 n = next(_n)
 acc = w.account(n, "Two Billing Customers")
 w.billing_customer(f"cus_acc{n:05d}", "Two Billing Customers", crm=acc)
 w.billing_customer(f"cus_acd{n:05d}", "Two Billing Customers", crm=acc)
-scenario("acc04_two_live_billing_customers", [acc], [crm_key("ACC-04", acc)])
+SCENARIOS.add("acc04_two_live_billing_customers", [acc], [crm_key("ACC-04", acc)])
 
 n = next(_n)
 acc = w.account(n, "One Billing Deleted")
 w.billing_customer(f"cus_acc{n:05d}", "One Billing Deleted", crm=acc)
 w.billing_customer(f"cus_acd{n:05d}", "One Billing Deleted", crm=acc, deleted=True)
-scenario("acc04_second_billing_customer_deleted", [acc], [])
+SCENARIOS.add("acc04_second_billing_customer_deleted", [acc], [])
 
 n = next(_n)
 other = w.account(n, "Billing Erp Pointer", erp_id=6000 + n)
@@ -318,19 +312,19 @@ w.erp_customer(6000 + n, "Billing Erp Pointer", other)
 n2 = next(_n)
 acc = w.account(n2, "Billing Erp Pointer")
 w.billing_customer(f"cus_acc{n2:05d}", "Billing Erp Pointer", crm=acc, erp=str(6000 + n))
-scenario("acc04_billing_erp_pointer_to_other_accounts_customer", [acc], [crm_key("ACC-04", acc)])
+SCENARIOS.add("acc04_billing_erp_pointer_to_other_accounts_customer", [acc], [crm_key("ACC-04", acc)])
 
 n = next(_n)
 acc = w.account(n, "Empty Pointers")
 w.erp_customer(6000 + n, "Empty Pointers", acc)
 w.billing_customer(f"cus_acc{n:05d}", "Empty Pointers", crm=acc, erp=None)
-scenario("acc04_empty_pointers_not_conflicts", [acc], [], "no ERP_Customer_Id__c, no metadata.erp_customer_id")
+SCENARIOS.add("acc04_empty_pointers_not_conflicts", [acc], [], "no ERP_Customer_Id__c, no metadata.erp_customer_id")
 
 n = next(_n)
 acc = w.account(n, "Consistent Keys", erp_id=6000 + n)
 w.erp_customer(6000 + n, "Consistent Keys", acc)
 w.billing_customer(f"cus_acc{n:05d}", "Consistent Keys", crm=acc, erp=str(6000 + n))
-scenario("acc04_consistent_keys", [acc], [])
+SCENARIOS.add("acc04_consistent_keys", [acc], [])
 
 
 # ---- ACC-05 ---------------------------------------------------------------------------
@@ -344,24 +338,24 @@ def inactive_customer(label: str):
 
 n, acc, erp = inactive_customer("Inactive Open Invoice")
 w.erp_invoice(80000 + n, entity=erp, currency="USD", lines=[("Consultant", "1", "500.00", "500.00")])
-scenario("acc05_inactive_with_open_invoice", [erp], [("ACC-05", "erp_customer", str(erp), "")])
+SCENARIOS.add("acc05_inactive_with_open_invoice", [erp], [("ACC-05", "erp_customer", str(erp), "")])
 
 n, acc, erp = inactive_customer("Inactive Paid Invoice")
 w.erp_invoice(
     80000 + n, entity=erp, currency="USD", lines=[("Consultant", "1", "500.00", "500.00")], status="B", paid="500.00"
 )
-scenario("acc05_inactive_paid_invoice_only", [erp], [])
+SCENARIOS.add("acc05_inactive_paid_invoice_only", [erp], [])
 
 n, acc, erp = inactive_customer("Inactive Voided Invoice")
 w.erp_invoice(
     80000 + n, entity=erp, currency="USD", lines=[("Consultant", "1", "500.00", "500.00")], status="V", voided=True
 )
-scenario("acc05_inactive_voided_invoice_only", [erp], [], "voided invoices are not open receivables")
+SCENARIOS.add("acc05_inactive_voided_invoice_only", [erp], [], "voided invoices are not open receivables")
 
 n, acc, erp = inactive_customer("Active Open Invoice")
 w.batches["erp"].objects["customer"][-1]["isinactive"] = "F"
 w.erp_invoice(80000 + n, entity=erp, currency="USD", lines=[("Consultant", "1", "500.00", "500.00")])
-scenario("acc05_active_with_open_invoice", [erp], [])
+SCENARIOS.add("acc05_active_with_open_invoice", [erp], [])
 
 for label, days, approval, expected in [
     ("time_10_days", 10, "approved", True),
@@ -377,7 +371,7 @@ for label, days, approval, expected in [
     project = w.project(90000 + n, client, code)
     user = w.user(90000 + n, ["Consultant"])
     w.time_entry(900000 + n, user, client, project, date.fromordinal(AS_OF.toordinal() - days), approval=approval)
-    scenario(
+    SCENARIOS.add(
         f"acc05_inactive_with_{label}",
         [erp],
         [("ACC-05", "erp_customer", str(erp), "")] if expected else [],
@@ -388,19 +382,19 @@ for label, days, approval, expected in [
 n = next(_n)
 w.erp_customer(6000 + n, "Orphan Receivable", "001999999999999AAA")
 w.erp_invoice(80000 + n, entity=6000 + n, currency="USD", lines=[("Consultant", "1", "750.00", "750.00")])
-scenario("acc06_erp_open_receivable_unknown_account", [6000 + n], [("ACC-06", "erp_customer", str(6000 + n), "")])
+SCENARIOS.add("acc06_erp_open_receivable_unknown_account", [6000 + n], [("ACC-06", "erp_customer", str(6000 + n), "")])
 
 n = next(_n)
 acc = w.account(n, "Deleted With Receivable", deleted=True)
 w.erp_customer(6000 + n, "Deleted With Receivable", acc)
 w.erp_invoice(80000 + n, entity=6000 + n, currency="USD", lines=[("Consultant", "1", "750.00", "750.00")])
-scenario("acc06_erp_open_receivable_deleted_account", [6000 + n], [("ACC-06", "erp_customer", str(6000 + n), "")])
+SCENARIOS.add("acc06_erp_open_receivable_deleted_account", [6000 + n], [("ACC-06", "erp_customer", str(6000 + n), "")])
 
 n = next(_n)
 acc = w.account(n, "Mapped By Pointer Only", erp_id=6000 + n)
 w.erp_customer(6000 + n, "Mapped By Pointer Only", None)
 w.erp_invoice(80000 + n, entity=6000 + n, currency="USD", lines=[("Consultant", "1", "750.00", "750.00")])
-scenario(
+SCENARIOS.add(
     "acc06_erp_mapped_through_crm_pointer",
     [6000 + n],
     [],
@@ -417,14 +411,14 @@ w.erp_invoice(
     status="B",
     paid="750.00",
 )
-scenario("acc06_erp_unmapped_without_open_receivable", [6000 + n], [])
+SCENARIOS.add("acc06_erp_unmapped_without_open_receivable", [6000 + n], [])
 
 n = next(_n)
 survivor, _, _ = clean_customer("Billing Merge Survivor")
 acc = w.account(n, "Billing Merged Away", master=survivor)
 w.billing_customer(f"cus_acc{n:05d}", "Billing Merged Away", crm=acc)
 w.invoice(f"in_acc{n:05d}", f"cus_acc{n:05d}", "USD", lines=[{"amount": "100.00"}])
-scenario(
+SCENARIOS.add(
     "acc06_billing_customer_of_merged_account",
     [f"cus_acc{n:05d}"],
     [("ACC-06", "billing_customer", f"cus_acc{n:05d}", "")],
@@ -433,7 +427,7 @@ scenario(
 n = next(_n)
 w.billing_customer(f"cus_acc{n:05d}", "No Metadata", crm=None)
 w.invoice(f"in_acc{n:05d}", f"cus_acc{n:05d}", "USD", lines=[{"amount": "100.00"}])
-scenario(
+SCENARIOS.add(
     "acc06_billing_customer_without_crm_id",
     [f"cus_acc{n:05d}"],
     [("ACC-06", "billing_customer", f"cus_acc{n:05d}", "")],
@@ -442,15 +436,15 @@ scenario(
 n = next(_n)
 w.billing_customer(f"cus_acc{n:05d}", "Deleted No Metadata", crm=None, deleted=True)
 w.invoice(f"in_acc{n:05d}", f"cus_acc{n:05d}", "USD", lines=[{"amount": "100.00"}])
-scenario("acc06_deleted_billing_customer_not_flagged", [f"cus_acc{n:05d}"], [])
+SCENARIOS.add("acc06_deleted_billing_customer_not_flagged", [f"cus_acc{n:05d}"], [])
 
 n = next(_n)
 w.billing_customer(f"cus_acc{n:05d}", "No Invoices", crm=None)
-scenario("acc06_billing_customer_without_invoices", [f"cus_acc{n:05d}"], [])
+SCENARIOS.add("acc06_billing_customer_without_invoices", [f"cus_acc{n:05d}"], [])
 
 w.billing_customer("cus_scn_orphan", "Underscore Ids", crm=None)
 w.invoice("in_scn_orphan1", "cus_scn_orphan", "USD", lines=[{"amount": "100.00"}])
-scenario(
+SCENARIOS.add(
     "acc06_stripe_ids_with_underscores",
     ["cus_scn_orphan"],
     [("ACC-06", "billing_customer", "cus_scn_orphan", "")],
@@ -462,13 +456,13 @@ acc, erp, cus = clean_customer("Fixed Later", erp_name="Fixed Later Wrong Name")
 fixed = copy.deepcopy(w.batches["erp"].objects["customer"][-1])
 fixed["companyname"] = "Fixed Later"
 late_erp.add("customer", fixed)
-scenario("incremental_erp_batch_fixes_name", [acc, erp, cus], [], "T2 incremental carries the fixed name")
+SCENARIOS.add("incremental_erp_batch_fixes_name", [acc, erp, cus], [], "T2 incremental carries the fixed name")
 
 acc, erp, cus = clean_customer("Broken Later")
 broken = copy.deepcopy(w.batches["crm"].objects["Account"][-1])
 broken["CurrencyIsoCode"] = "EUR"
 late_crm.add("Account", broken)
-scenario(
+SCENARIOS.add(
     "incremental_crm_batch_breaks_currency",
     [acc, erp, cus],
     [acc03(acc, "currency")],
@@ -479,7 +473,7 @@ n = next(_n)
 w.billing_customer(f"cus_acc{n:05d}", "Purged Orphan", crm=None)
 w.invoice(f"in_acc{n:05d}", f"cus_acc{n:05d}", "USD", lines=[{"amount": "100.00"}])
 PURGED = f"cus_acc{n:05d}"
-scenario("full_billing_batch_purges_orphan", [PURGED], [], "missing from the T2 full batch: purged")
+SCENARIOS.add("full_billing_batch_purges_orphan", [PURGED], [], "missing from the T2 full batch: purged")
 
 
 def _late_billing() -> Batch:
@@ -490,29 +484,7 @@ def _late_billing() -> Batch:
     return late
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
-    root = tmp_path_factory.mktemp("acc_scenarios")
-    landing = root / "landing"
-    w.write(landing)
-    late_crm.write(landing)
-    late_erp.write(landing)
-    _late_billing().write(landing)
-    result = run_pipeline(landing, root / "work")
-    SUITE_SECONDS["ACC"] = sum(result.seconds.values())
-    return result
-
-
-def test_pipeline_ran_cleanly(run: PipelineRun) -> None:
-    assert run.as_of == AS_OF
-    assert not run.landing_problems, run.landing_problems
-    assert not run.dbt_problems, "\n".join(run.dbt_problems)
-
-
-@pytest.mark.parametrize("case", SCENARIOS, ids=[s.name for s in SCENARIOS])
-def test_scenario(run: PipelineRun, case: Scenario) -> None:
-    check(run, case, "ACC")
-
-
-def test_no_findings_outside_scenarios(run: PipelineRun) -> None:
-    assert_no_stray_findings(run, SCENARIOS, "ACC")
+# The run fixture and the family's three tests, bound here for pytest to collect.
+run, test_pipeline_ran_cleanly, test_scenario, test_no_findings_outside_scenarios = family_tests(
+    w, SCENARIOS, "ACC", AS_OF, late_crm, late_erp, _late_billing()
+)

@@ -7,27 +7,20 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
-
 from tests.scenarios.engagements import Products, engagement
 from tests.scenarios.extract_builder import World
-from tests.scenarios.pipeline_runner import PipelineRun
-from tests.scenarios.scenario_check import Scenario, assert_no_stray_findings, assert_ran_cleanly, check, run_family
+from tests.scenarios.scenario_check import Scenarios, family_tests
 
 AS_OF = date(2026, 3, 31)
 w = World(datetime(2026, 3, 31, 2, 0, tzinfo=UTC))
 products = Products(w)
-SCENARIOS: list[Scenario] = []
+SCENARIOS = Scenarios()
 RATES = [("Senior Consultant", "200.00", date(2025, 1, 1), None)]
 _inv = iter(range(1, 1000))
 
 
 def ago(days: int) -> date:
     return AS_OF - timedelta(days=days)
-
-
-def scenario(name, subjects, expected=(), note=""):
-    SCENARIOS.append(Scenario(name, {str(s) for s in subjects}, set(expected), note))
 
 
 def okey(rule, opp):
@@ -63,7 +56,7 @@ for n, label, bills, flagged in [
     eng = engagement(w, products, n, rates=RATES, amount="50000.00", nte="10000.00")
     for b in bills:
         bill(eng, b[0], b[1], *(b[2:]))
-    scenario(
+    SCENARIOS.add(
         f"book01_{label}",
         [eng.opportunity_id],
         [okey("BOOK-01", eng.opportunity_id)] if flagged else [],
@@ -72,13 +65,13 @@ for n, label, bills, flagged in [
 
 eng = engagement(w, products, 7, fixed_fee=True, amount="20000.00")
 bill(eng, "21000.00")
-scenario("book01_fixed_fee_over_amount", [eng.opportunity_id], [okey("BOOK-01", eng.opportunity_id)])
+SCENARIOS.add("book01_fixed_fee_over_amount", [eng.opportunity_id], [okey("BOOK-01", eng.opportunity_id)])
 eng = engagement(w, products, 8, fixed_fee=True, amount="20000.00")
 bill(eng, "20000.00", "paid")
-scenario("book01_fixed_fee_at_amount", [eng.opportunity_id], [])
+SCENARIOS.add("book01_fixed_fee_at_amount", [eng.opportunity_id], [])
 eng = engagement(w, products, 9, rates=RATES, amount="20000.00", nte=None)
 bill(eng, "25000.00")
-scenario(
+SCENARIOS.add(
     "book01_tm_without_nte_not_capped",
     [eng.opportunity_id],
     [],
@@ -94,7 +87,7 @@ eng = engagement(
     nte="1000000",
 )
 bill(eng, "1100000")
-scenario(
+SCENARIOS.add(
     "book01_jpy_zero_decimal",
     [eng.opportunity_id],
     [okey("BOOK-01", eng.opportunity_id)],
@@ -110,7 +103,7 @@ eng = engagement(
     nte="1000000",
 )
 bill(eng, "990000")
-scenario("book01_jpy_under_cap", [eng.opportunity_id], [], "990,000 JPY must not be read as 9,900 x 100")
+SCENARIOS.add("book01_jpy_under_cap", [eng.opportunity_id], [], "990,000 JPY must not be read as 9,900 x 100")
 
 
 # ---- BOOK-02 ---------------------------------------------------------------------------
@@ -138,7 +131,7 @@ for n, label, kw, flagged in [
     (108, "empty_project_code", {"close": ago(30), "code": None}, True),
 ]:
     opp = opp_only(n, **kw)
-    scenario(
+    SCENARIOS.add(
         f"book02_{label}",
         [opp],
         [okey("BOOK-02", opp)] if flagged else [],
@@ -146,19 +139,7 @@ for n, label, kw, flagged in [
     )
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
-    return run_family(w, tmp_path_factory.mktemp("book_scenarios"), "BOOK")
-
-
-def test_pipeline_ran_cleanly(run: PipelineRun) -> None:
-    assert_ran_cleanly(run, AS_OF)
-
-
-@pytest.mark.parametrize("case", SCENARIOS, ids=[s.name for s in SCENARIOS])
-def test_scenario(run: PipelineRun, case: Scenario) -> None:
-    check(run, case, "BOOK")
-
-
-def test_no_findings_outside_scenarios(run: PipelineRun) -> None:
-    assert_no_stray_findings(run, SCENARIOS, "BOOK")
+# The run fixture and the family's three tests, bound here for pytest to collect.
+run, test_pipeline_ran_cleanly, test_scenario, test_no_findings_outside_scenarios = family_tests(
+    w, SCENARIOS, "BOOK", AS_OF
+)

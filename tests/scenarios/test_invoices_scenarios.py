@@ -9,17 +9,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-import pytest
-
 from tests.scenarios.engagements import Products, engagement
 from tests.scenarios.extract_builder import World
-from tests.scenarios.pipeline_runner import PipelineRun
-from tests.scenarios.scenario_check import Scenario, assert_no_stray_findings, assert_ran_cleanly, check, run_family
+from tests.scenarios.scenario_check import Scenarios, family_tests
 
 AS_OF = date(2026, 3, 31)
 w = World(datetime(2026, 3, 31, 2, 0, tzinfo=UTC))
 products = Products(w)
-SCENARIOS: list[Scenario] = []
+SCENARIOS = Scenarios()
 RATES = [("Senior Consultant", "200.00", date(2025, 1, 1), None)]
 usd = engagement(w, products, 1, rates=RATES)
 usd2 = engagement(w, products, 2, rates=RATES)
@@ -30,10 +27,6 @@ _k = iter(range(1, 1000))
 
 def ago(days: int) -> date:
     return AS_OF - timedelta(days=days)
-
-
-def scenario(name, subjects, expected=(), note=""):
-    SCENARIOS.append(Scenario(name, {str(s) for s in subjects}, set(expected), note))
 
 
 def bkey(rule, iid):
@@ -119,7 +112,7 @@ for label, status, days, flagged in [
     iid, _ = pair(
         status=status, finalized=ago(days) if days else None, erp=False, paid_on=ago(days) if status == "paid" else None
     )
-    scenario(f"inv01_{label}", [iid], [bkey("INV-01", iid)] if flagged else [])
+    SCENARIOS.add(f"inv01_{label}", [iid], [bkey("INV-01", iid)] if flagged else [])
 
 # ---- INV-02 ----------------------------------------------------------------------------
 w.erp_invoice(
@@ -129,9 +122,9 @@ w.erp_invoice(
     lines=[("Senior Consultant", "1", "10.00", "10.00")],
     externalid="in_invnowhere",
 )
-scenario("inv02_externalid_unknown", ["79001"], [ekey("INV-02", 79001)])
+SCENARIOS.add("inv02_externalid_unknown", ["79001"], [ekey("INV-02", 79001)])
 w.erp_invoice(79002, entity=usd.erp_customer_id, currency="USD", lines=[("Senior Consultant", "1", "10.00", "10.00")])
-scenario("inv02_empty_externalid", ["79002"], [ekey("INV-02", 79002)], "matches no billing invoice")
+SCENARIOS.add("inv02_empty_externalid", ["79002"], [ekey("INV-02", 79002)], "matches no billing invoice")
 w.erp_invoice(
     79003,
     entity=usd.erp_customer_id,
@@ -141,7 +134,7 @@ w.erp_invoice(
     status="V",
     voided=True,
 )
-scenario("inv02_voided_out_of_scope", ["79003"], [])
+SCENARIOS.add("inv02_voided_out_of_scope", ["79003"], [])
 
 # ---- INV-03 ----------------------------------------------------------------------------
 for label, erp_total, flagged in [
@@ -150,20 +143,20 @@ for label, erp_total, flagged in [
     ("1005_03_differs", "1005.03", True),
 ]:
     iid, tid = pair(total="1000.00", erp_total=erp_total)
-    scenario(
+    SCENARIOS.add(
         f"inv03_total_{label}",
         [iid, tid],
         [bkey("INV-03", iid)] if flagged else [],
         "tolerance max(0.01, 0.5% of the larger)",
     )
 iid, tid = pair(erp_currency="EUR")
-scenario("inv03_currency_differs", [iid, tid], [bkey("INV-03", iid)])
+SCENARIOS.add("inv03_currency_differs", [iid, tid], [bkey("INV-03", iid)])
 iid, tid = pair(eng=jpy, total="100000")
-scenario("inv03_jpy_zero_decimal_equal", [iid, tid], [])
+SCENARIOS.add("inv03_jpy_zero_decimal_equal", [iid, tid], [])
 iid, tid = pair(eng=jpy, total="100000", erp_total="110000")
-scenario("inv03_jpy_differs", [iid, tid], [bkey("INV-03", iid)])
+SCENARIOS.add("inv03_jpy_differs", [iid, tid], [bkey("INV-03", iid)])
 iid, tid = pair(eng=bhd, total="1234.567")
-scenario("inv03_bhd_three_decimals_vs_two_in_erp", [iid, tid], [], "1234.567 BHD vs ERP 1234.57")
+SCENARIOS.add("inv03_bhd_three_decimals_vs_two_in_erp", [iid, tid], [], "1234.567 BHD vs ERP 1234.57")
 
 # ---- INV-04 ----------------------------------------------------------------------------
 for label, days, erp_kw, flagged in [
@@ -173,23 +166,23 @@ for label, days, erp_kw, flagged in [
     ("paid_erp_status_b_but_unpaid", 10, {"erp_status": "B", "erp_unpaid": "1000.00", "erp_paid": "0"}, True),
 ]:
     iid, tid = pair(status="paid", paid_on=ago(days), **erp_kw)
-    scenario(f"inv04_{label}", [iid, tid], [bkey("INV-04", iid)] if flagged else [], str(erp_kw))
+    SCENARIOS.add(f"inv04_{label}", [iid, tid], [bkey("INV-04", iid)] if flagged else [], str(erp_kw))
 iid, tid = pair(status="open", erp_status="B", erp_paid="1000.00")
-scenario("inv04_erp_paid_in_full_billing_open", [iid, tid], [bkey("INV-04", iid)])
+SCENARIOS.add("inv04_erp_paid_in_full_billing_open", [iid, tid], [bkey("INV-04", iid)])
 
 # ---- INV-05 ----------------------------------------------------------------------------
 iid, tid = pair(status="void")
-scenario("inv05_void_in_billing_open_in_erp", [iid, tid], [bkey("INV-05", iid)])
+SCENARIOS.add("inv05_void_in_billing_open_in_erp", [iid, tid], [bkey("INV-05", iid)])
 iid, tid = pair(status="uncollectible")
-scenario("inv05_uncollectible_open_in_erp", [iid, tid], [bkey("INV-05", iid)])
+SCENARIOS.add("inv05_uncollectible_open_in_erp", [iid, tid], [bkey("INV-05", iid)])
 iid, tid = pair(status="void", erp_status="V", erp_voided=True)
-scenario("inv05_voided_in_both", [iid, tid], [])
+SCENARIOS.add("inv05_voided_in_both", [iid, tid], [])
 iid, tid = pair(status="void", erp_status="A")
 w.erp_transaction(
     78001, "CustCred", "B", entity=usd.erp_customer_id, currency="USD", total="1000.00", paid="1000.00", unpaid="0"
 )
 w.erp_link(tid, 78001, "Credit Memo", "1000.00")
-scenario("inv05_covered_by_applied_credit_memo", [iid, tid], [], "ERP status A but a credit memo applied in full")
+SCENARIOS.add("inv05_covered_by_applied_credit_memo", [iid, tid], [], "ERP status A but a credit memo applied in full")
 
 # ---- INV-06 ----------------------------------------------------------------------------
 for label, b_paid, e_paid, flagged in [
@@ -199,7 +192,7 @@ for label, b_paid, e_paid, flagged in [
     ("erp_partial_billing_nothing", "0", "500.00", True),
 ]:
     iid, tid = pair(status="open", amount_paid=b_paid, erp_paid=e_paid)
-    scenario(
+    SCENARIOS.add(
         f"inv06_{label}",
         [iid, tid],
         [bkey("INV-06", iid)] if flagged else [],
@@ -209,9 +202,11 @@ for label, b_paid, e_paid, flagged in [
 # ---- INV-07 ----------------------------------------------------------------------------
 cn_base, _ = pair(total="500.00")
 w.credit_note("cn_invmissing", cn_base, usd.billing_customer_id, "USD", "100.00")
-scenario("inv07_issued_without_erp_memo", ["cn_invmissing"], [("INV-07", "billing_credit_note", "cn_invmissing", "")])
+SCENARIOS.add(
+    "inv07_issued_without_erp_memo", ["cn_invmissing"], [("INV-07", "billing_credit_note", "cn_invmissing", "")]
+)
 w.credit_note("cn_invvoid", cn_base, usd.billing_customer_id, "USD", "100.00", status="void")
-scenario("inv07_void_credit_note_out_of_scope", ["cn_invvoid"], [])
+SCENARIOS.add("inv07_void_credit_note_out_of_scope", ["cn_invvoid"], [])
 for cn, erp_amount, flagged in [("cn_invok", "100.00", False), ("cn_invwrong", "150.00", True)]:
     w.credit_note(cn, cn_base, usd.billing_customer_id, "USD", "100.00")
     tid = 78100 + len(SCENARIOS)
@@ -225,7 +220,7 @@ for cn, erp_amount, flagged in [("cn_invok", "100.00", False), ("cn_invwrong", "
         unpaid=erp_amount,
         externalid=cn,
     )
-    scenario(
+    SCENARIOS.add(
         f"inv07_{cn}",
         [cn],
         [("INV-07", "billing_credit_note", cn, "")] if flagged else [],
@@ -253,7 +248,7 @@ for label, eng, kw, flagged in [
     if "total" in kw:
         kw["invoice_total"] = kw.pop("total")
     iid, tid = pair(eng=eng, lines=lines, total=doc_total, **kw)
-    scenario(
+    SCENARIOS.add(
         f"inv08_{label}",
         [iid, tid],
         [bkey("INV-08", iid)] if flagged else [],
@@ -264,7 +259,7 @@ for label, lines_total, flagged in [
     ("erp_lines_off_by_1_cent", "999.99", False),
 ]:
     iid, tid = pair(total="1000.00", erp_lines_total=lines_total)
-    scenario(
+    SCENARIOS.add(
         f"inv08_{label}",
         [iid, tid],
         [ekey("INV-08", tid)] if flagged else [],
@@ -273,24 +268,12 @@ for label, lines_total, flagged in [
 
 # ---- INV-09 ----------------------------------------------------------------------------
 iid, tid = pair(erp_entity=usd2.erp_customer_id)
-scenario("inv09_erp_invoice_booked_to_other_customer", [iid, tid], [bkey("INV-09", iid)])
+SCENARIOS.add("inv09_erp_invoice_booked_to_other_customer", [iid, tid], [bkey("INV-09", iid)])
 iid, tid = pair()
-scenario("inv09_baseline_matched_pair_clean", [iid, tid], [])
+SCENARIOS.add("inv09_baseline_matched_pair_clean", [iid, tid], [])
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
-    return run_family(w, tmp_path_factory.mktemp("inv_scenarios"), "INV")
-
-
-def test_pipeline_ran_cleanly(run: PipelineRun) -> None:
-    assert_ran_cleanly(run, AS_OF)
-
-
-@pytest.mark.parametrize("case", SCENARIOS, ids=[s.name for s in SCENARIOS])
-def test_scenario(run: PipelineRun, case: Scenario) -> None:
-    check(run, case, "INV")
-
-
-def test_no_findings_outside_scenarios(run: PipelineRun) -> None:
-    assert_no_stray_findings(run, SCENARIOS, "INV")
+# The run fixture and the family's three tests, bound here for pytest to collect.
+run, test_pipeline_ran_cleanly, test_scenario, test_no_findings_outside_scenarios = family_tests(
+    w, SCENARIOS, "INV", AS_OF
+)

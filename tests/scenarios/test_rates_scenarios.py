@@ -9,24 +9,17 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import pytest
-
 from tests.scenarios.engagements import Products, engagement
 from tests.scenarios.extract_builder import World
-from tests.scenarios.pipeline_runner import PipelineRun
-from tests.scenarios.scenario_check import Scenario, assert_no_stray_findings, assert_ran_cleanly, check, run_family
+from tests.scenarios.scenario_check import Scenarios, family_tests
 
 AS_OF = date(2026, 3, 31)
 w = World(datetime(2026, 3, 31, 2, 0, tzinfo=UTC))
 products = Products(w)
-SCENARIOS: list[Scenario] = []
+SCENARIOS = Scenarios()
 ALWAYS = date(2025, 1, 1)
 SENIOR, CONSULTANT, PARTNER = "Senior Consultant", "Consultant", "Partner"
 _te = iter(range(700001, 800000))
-
-
-def scenario(name, subjects, expected=(), note=""):
-    SCENARIOS.append(Scenario(name, {str(s) for s in subjects}, set(expected), note))
 
 
 def entry_key(rule, tid):
@@ -93,16 +86,16 @@ for label, user, spent, rate, rule in [
     ("rate03_role_without_rate_line_not_rate01", architect, date(2026, 3, 2), "220", "RATE-03"),
 ]:
     tid = te(user, spent, rate)
-    scenario(label, [tid], [entry_key(rule, tid)] if rule else [], f"{user['name']} {spent} billable_rate {rate}")
+    SCENARIOS.add(label, [tid], [entry_key(rule, tid)] if rule else [], f"{user['name']} {spent} billable_rate {rate}")
 
 tid = te(senior, date(2026, 3, 2), "999", approval="submitted")
-scenario("rate01_not_approved_out_of_scope", [tid], [], "submitted time")
+SCENARIOS.add("rate01_not_approved_out_of_scope", [tid], [], "submitted time")
 tid = te(senior, date(2026, 3, 2), "999", billable=False)
-scenario("rate01_not_billable_out_of_scope", [tid], [])
+SCENARIOS.add("rate01_not_billable_out_of_scope", [tid], [])
 
 late_start = engagement(w, products, 2, rates=[(SENIOR, "200.00", date(2026, 1, 1), None)])
 tid = te(senior, date(2025, 12, 20), "200", eng=late_start)
-scenario(
+SCENARIOS.add(
     "rate03_no_rate_in_effect_yet",
     [tid],
     [entry_key("RATE-03", tid)],
@@ -116,7 +109,7 @@ for n, label, kw in [
 ]:
     ff = engagement(w, products, n, rates=[(SENIOR, "200.00", ALWAYS, None)], **kw)
     wrong, null = te(senior, date(2026, 3, 2), "999", eng=ff), te(senior, date(2026, 3, 2), None, eng=ff)
-    scenario(
+    SCENARIOS.add(
         f"rate01_03_fixed_fee_excluded_{label}",
         [wrong, null, ff.project["id"]],
         [],
@@ -169,7 +162,7 @@ for label, unit, start, role, status, flagged in [
     ("rate02_paid_invoice_in_scope", "1", date(2026, 3, 1), SENIOR, "paid", True),
 ]:
     lid = invoice_line(std, unit, start, role, status)
-    scenario(label, [lid], [line_key(lid)] if flagged else [], f"{role} {unit} minor from {start}")
+    SCENARIOS.add(label, [lid], [line_key(lid)] if flagged else [], f"{role} {unit} minor from {start}")
 
 w.invoice(
     "in_ratenorole",
@@ -187,11 +180,11 @@ w.invoice(
         }
     ],
 )
-scenario("rate02_line_without_role_out_of_scope", ["il_ratenorole"], [])
+SCENARIOS.add("rate02_line_without_role_out_of_scope", ["il_ratenorole"], [])
 
 ff_bill = engagement(w, products, 6, fixed_fee=True, rates=[(SENIOR, "200.00", ALWAYS, None)])
 lid = invoice_line(ff_bill, "1", date(2026, 3, 1))
-scenario("rate02_fixed_fee_engagement_out_of_scope", [lid], [])
+SCENARIOS.add("rate02_fixed_fee_engagement_out_of_scope", [lid], [])
 
 jpy = engagement(w, products, 7, currency="JPY", rates=[(SENIOR, "25000", ALWAYS, None)])
 for label, unit, flagged in [
@@ -199,7 +192,9 @@ for label, unit, flagged in [
     ("rate02_jpy_zero_decimal_differs", "27000", True),
 ]:
     lid = invoice_line(jpy, unit, date(2026, 3, 1))
-    scenario(label, [lid, jpy.project["id"]], [line_key(lid)] if flagged else [], "JPY minor unit = the amount itself")
+    SCENARIOS.add(
+        label, [lid, jpy.project["id"]], [line_key(lid)] if flagged else [], "JPY minor unit = the amount itself"
+    )
 
 bhd = engagement(w, products, 8, currency="BHD", rates=[(SENIOR, "50.125", ALWAYS, None)])
 for label, unit, flagged in [
@@ -207,11 +202,11 @@ for label, unit, flagged in [
     ("rate02_bhd_three_decimals_differs", "60000", True),
 ]:
     lid = invoice_line(bhd, unit, date(2026, 3, 1))
-    scenario(
+    SCENARIOS.add(
         label, [lid, bhd.project["id"]], [line_key(lid)] if flagged else [], "BHD has 3 decimals: 50125 minor = 50.125"
     )
 tid = te(senior, date(2026, 3, 2), "50.125", eng=bhd)
-scenario("rate01_bhd_rate_matches", [tid], [])
+SCENARIOS.add("rate01_bhd_rate_matches", [tid], [])
 
 
 # ---- RATE-04 ---------------------------------------------------------------------------
@@ -220,15 +215,15 @@ def project_key(eng):
 
 
 e = engagement(w, products, 9, rates=[(SENIOR, "200.00", ALWAYS, None)], client_currency="EUR")
-scenario("rate04_client_currency_differs", [e.project["id"]], [project_key(e)])
+SCENARIOS.add("rate04_client_currency_differs", [e.project["id"]], [project_key(e)])
 
 e = engagement(w, products, 10, rates=[(SENIOR, "200.00", ALWAYS, None)])
 w.invoice("in_rateeur", e.billing_customer_id, "EUR", project_code=e.code, lines=[{"amount": "10.00"}])
-scenario("rate04_billing_invoice_currency_differs", [e.project["id"]], [project_key(e)])
+SCENARIOS.add("rate04_billing_invoice_currency_differs", [e.project["id"]], [project_key(e)])
 
 e = engagement(w, products, 11, currency="GBP", rates=[(SENIOR, "200.00", ALWAYS, None)])
 w.invoice("in_rategbp", e.billing_customer_id, "gbp", project_code=e.code, lines=[{"amount": "10.00"}])
-scenario("rate04_lower_case_invoice_currency_equal", [e.project["id"]], [])
+SCENARIOS.add("rate04_lower_case_invoice_currency_equal", [e.project["id"]], [])
 
 e = engagement(w, products, 12, rates=[(SENIOR, "200.00", ALWAYS, None)])
 w.invoice(
@@ -240,7 +235,7 @@ w.invoice(
     voided_on=date(2026, 3, 3),
     lines=[{"amount": "10.00"}],
 )
-scenario(
+SCENARIOS.add(
     "rate04_void_invoice_still_an_invoice",
     [e.project["id"]],
     [project_key(e)],
@@ -261,30 +256,18 @@ for label, spent, kw, flagged in [
     ("rate05_unapproved_billable_outside_dates", date(2026, 3, 2), {"approval": "submitted"}, True),
 ]:
     tid = te(senior, spent, "200", eng=dated, **kw)
-    scenario(label, [tid], [entry_key("RATE-05", tid)] if flagged else [], f"project 2025-07-01..2026-02-28, {kw}")
+    SCENARIOS.add(label, [tid], [entry_key("RATE-05", tid)] if flagged else [], f"project 2025-07-01..2026-02-28, {kw}")
 
 inactive = engagement(w, products, 14, rates=[(SENIOR, "200.00", ALWAYS, None)], project_active=False)
 tid = te(senior, date(2026, 1, 15), "200", eng=inactive)
-scenario("rate05_inactive_project", [tid], [entry_key("RATE-05", tid)])
+SCENARIOS.add("rate05_inactive_project", [tid], [entry_key("RATE-05", tid)])
 
 open_ended = engagement(w, products, 15, rates=[(SENIOR, "200.00", ALWAYS, None)], starts=None, ends=None)
 tid = te(senior, date(2026, 3, 30), "200", eng=open_ended)
-scenario("rate05_no_project_dates", [tid], [], "empty starts_on/ends_on: no bound")
+SCENARIOS.add("rate05_no_project_dates", [tid], [], "empty starts_on/ends_on: no bound")
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
-    return run_family(w, tmp_path_factory.mktemp("rate_scenarios"), "RATE")
-
-
-def test_pipeline_ran_cleanly(run: PipelineRun) -> None:
-    assert_ran_cleanly(run, AS_OF)
-
-
-@pytest.mark.parametrize("case", SCENARIOS, ids=[s.name for s in SCENARIOS])
-def test_scenario(run: PipelineRun, case: Scenario) -> None:
-    check(run, case, "RATE")
-
-
-def test_no_findings_outside_scenarios(run: PipelineRun) -> None:
-    assert_no_stray_findings(run, SCENARIOS, "RATE")
+# The run fixture and the family's three tests, bound here for pytest to collect.
+run, test_pipeline_ran_cleanly, test_scenario, test_no_findings_outside_scenarios = family_tests(
+    w, SCENARIOS, "RATE", AS_OF
+)

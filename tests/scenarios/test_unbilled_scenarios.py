@@ -11,16 +11,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from tests.scenarios.conftest import SUITE_SECONDS
 from tests.scenarios.engagements import Products, engagement
 from tests.scenarios.extract_builder import Batch, World
-from tests.scenarios.pipeline_runner import PipelineRun, run_pipeline
-from tests.scenarios.scenario_check import Scenario, assert_no_stray_findings, check
+from tests.scenarios.pipeline_runner import PipelineRun
+from tests.scenarios.scenario_check import Scenario, Scenarios, check, family_tests
 
 AS_OF = date(2026, 3, 31)
 w = World(datetime(2026, 3, 31, 2, 0, tzinfo=UTC))
 products = Products(w)
-SCENARIOS: list[Scenario] = []
+SCENARIOS = Scenarios()
 ALWAYS = date(2025, 1, 1)
 SENIOR, CONSULTANT = "Senior Consultant", "Consultant"
 _id = iter(range(600001, 700000))
@@ -28,10 +27,6 @@ _id = iter(range(600001, 700000))
 
 def ago(days: int) -> date:
     return AS_OF - timedelta(days=days)
-
-
-def scenario(name, subjects, expected=(), note=""):
-    SCENARIOS.append(Scenario(name, {str(s) for s in subjects}, set(expected), note))
 
 
 def tkey(rule, tid):
@@ -95,7 +90,7 @@ for label, days, bucket in [
     ("91_days", 91, "90+"),
 ]:
     tid = te(ago(days))
-    scenario(f"unb01_{label}", [tid], [tkey("UNB-01", tid)] if bucket else [], f"bucket {bucket}")
+    SCENARIOS.add(f"unb01_{label}", [tid], [tkey("UNB-01", tid)] if bucket else [], f"bucket {bucket}")
     if bucket:
         SCENARIOS[-1].note = f"bucket:{bucket}"
 
@@ -106,10 +101,10 @@ for label, kw, eng in [
     ("unb01_has_invoice_not_billed_flag", {"invoice": PAID}, std),
 ]:
     tid = te(ago(45), eng=eng, **kw)
-    scenario(label, [tid], [], str(kw))
+    SCENARIOS.add(label, [tid], [], str(kw))
 
 tid = te(ago(45), approval="submitted")
-scenario("unb01_submitted_is_unb03_not_unb01", [tid], [tkey("UNB-03", tid)])
+SCENARIOS.add("unb01_submitted_is_unb03_not_unb01", [tid], [tkey("UNB-03", tid)])
 
 # ---- UNB-02 ----------------------------------------------------------------------------
 for label, kw, flagged in [
@@ -126,7 +121,7 @@ for label, kw, flagged in [
     ),
 ]:
     tid = te(ago(10), **kw)
-    scenario(
+    SCENARIOS.add(
         label,
         [tid],
         [tkey("UNB-02", tid)] if flagged else [],
@@ -137,10 +132,10 @@ for label, kw, flagged in [
 
 eid = next(_id)
 w.expense(eid, senior, std.client, std.project, ago(10), is_billed=True, invoice={"id": "in_unbghost", "number": "X"})
-scenario("unb02_expense_invoice_unknown", [eid], [("UNB-02", "psa_expense", str(eid), "")])
+SCENARIOS.add("unb02_expense_invoice_unknown", [eid], [("UNB-02", "psa_expense", str(eid), "")])
 eid = next(_id)
 w.expense(eid, senior, std.client, std.project, ago(10), is_billed=True)
-scenario("unb02_expense_billed_without_invoice", [eid], [("UNB-02", "psa_expense", str(eid), "")])
+SCENARIOS.add("unb02_expense_billed_without_invoice", [eid], [("UNB-02", "psa_expense", str(eid), "")])
 
 # ---- UNB-03 ----------------------------------------------------------------------------
 for label, days, kw, eng, flagged in [
@@ -152,7 +147,7 @@ for label, days, kw, eng, flagged in [
     ("unb03_fixed_fee_still_billable_time", 20, {"approval": "submitted"}, ff, True),
 ]:
     tid = te(ago(days), eng=eng, **kw)
-    scenario(
+    SCENARIOS.add(
         label,
         [tid],
         [tkey("UNB-03", tid)] if flagged else [],
@@ -169,7 +164,7 @@ for label, days, kw, flagged in [
 ]:
     eid = next(_id)
     w.expense(eid, senior, std.client, std.project, ago(days), **kw)
-    scenario(label, [eid], [("UNB-04", "psa_expense", str(eid), "")] if flagged else [], str(kw))
+    SCENARIOS.add(label, [eid], [("UNB-04", "psa_expense", str(eid), "")] if flagged else [], str(kw))
 
 
 # ---- UNB-05 ----------------------------------------------------------------------------
@@ -202,7 +197,7 @@ for label, qty, flagged in [
     lid = inv.replace("in_", "il_")
     w.invoice(inv, std.billing_customer_id, "USD", project_code=std.code, lines=[line(lid, qty)])
     t1, t2 = billed(inv, "8"), billed(inv, "8")
-    scenario(label, [lid, t1, t2], [lkey(lid)] if flagged else [], f"line {qty} h vs entries 16 h")
+    SCENARIOS.add(label, [lid, t1, t2], [lkey(lid)] if flagged else [], f"line {qty} h vs entries 16 h")
 
 w.invoice(
     "in_unb5norole",
@@ -223,24 +218,24 @@ w.invoice(
     ],
 )
 t = billed("in_unb5norole", "8")
-scenario(
+SCENARIOS.add(
     "unb05_role_line_without_entries",
     ["il_unb5cons", t],
     [lkey("il_unb5cons")],
     "Consultant line 8 h, no Consultant time on the invoice",
 )
-scenario("unb05_matching_line_beside_it", ["il_unb5senior"], [])
-scenario("unb05_line_without_role_out_of_scope", ["il_unb5adhoc"], [])
+SCENARIOS.add("unb05_matching_line_beside_it", ["il_unb5senior"], [])
+SCENARIOS.add("unb05_line_without_role_out_of_scope", ["il_unb5adhoc"], [])
 
 w.invoice("in_unb5twoproj", std.billing_customer_id, "USD", project_code=std.code, lines=[line("il_unb5twoproj", "8")])
 t1, t2 = billed("in_unb5twoproj", "8"), billed("in_unb5twoproj", "4", eng=other)
-scenario("unb05_entries_of_other_project_ignored", ["il_unb5twoproj", t1, t2], [])
+SCENARIOS.add("unb05_entries_of_other_project_ignored", ["il_unb5twoproj", t1, t2], [])
 
 w.invoice(
     "in_unb5secondary", std.billing_customer_id, "USD", project_code=std.code, lines=[line("il_unb5secondary", "8")]
 )
 t1, t2 = billed("in_unb5secondary", "8"), billed("in_unb5secondary", "5", user=consultant)
-scenario(
+SCENARIOS.add(
     "unb05_secondary_role_entries_ignored",
     ["il_unb5secondary", t1, t2],
     [],
@@ -256,13 +251,13 @@ w.invoice(
     project_code=std.code,
     lines=[line("il_unb5void", "99")],
 )
-scenario("unb05_void_invoice_out_of_scope", ["il_unb5void"], [])
+SCENARIOS.add("unb05_void_invoice_out_of_scope", ["il_unb5void"], [])
 
 # ---- psa batches over time -------------------------------------------------------------
 purged = te(ago(20), approval="submitted")
-scenario("full_psa_batch_purges_entry", [purged], [], "in T1 (UNB-03) but missing from full T2: purged")
+SCENARIOS.add("full_psa_batch_purges_entry", [purged], [], "in T1 (UNB-03) but missing from full T2: purged")
 fixed = te(ago(45))
-scenario("incremental_psa_batch_bills_entry", [fixed], [], "UNB-01 in T1/T2, billed in incremental T3")
+SCENARIOS.add("incremental_psa_batch_bills_entry", [fixed], [], "UNB-01 in T1/T2, billed in incremental T3")
 
 psa_t1 = w.batches.pop("psa")
 psa_t1.extracted_at = datetime(2026, 3, 29, 2, 0, tzinfo=UTC)
@@ -275,22 +270,10 @@ fixed_record.update(is_billed=True, invoice=PAID, updated_at="2026-03-30T10:00:0
 psa_t3.add("time_entries", fixed_record)
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
-    root = tmp_path_factory.mktemp("unb_scenarios")
-    landing = root / "landing"
-    w.write(landing)
-    for b in (psa_t1, psa_t2, psa_t3):
-        b.write(landing)
-    result = run_pipeline(landing, root / "work")
-    SUITE_SECONDS["UNB"] = sum(result.seconds.values())
-    return result
-
-
-def test_pipeline_ran_cleanly(run: PipelineRun) -> None:
-    assert run.as_of == AS_OF
-    assert not run.landing_problems, "\n".join(run.landing_problems)
-    assert not run.dbt_problems, "\n".join(run.dbt_problems)
+# The run fixture and two of the family's tests; test_scenario below also checks the aging.
+run, test_pipeline_ran_cleanly, _, test_no_findings_outside_scenarios = family_tests(
+    w, SCENARIOS, "UNB", AS_OF, psa_t1, psa_t2, psa_t3
+)
 
 
 @pytest.mark.parametrize("case", SCENARIOS, ids=[s.name for s in SCENARIOS])
@@ -301,7 +284,3 @@ def test_scenario(run: PipelineRun, case: Scenario) -> None:
         (row,) = run.rows("UNB-01", tid)
         assert row["aging_bucket"] == case.note.removeprefix("bucket:"), row
         assert row["amount_at_risk"] == 1600, f"8 h x 200 = 1600, got {row['amount_at_risk']}"
-
-
-def test_no_findings_outside_scenarios(run: PipelineRun) -> None:
-    assert_no_stray_findings(run, SCENARIOS, "UNB")

@@ -16,6 +16,13 @@ BOOLEAN = r"^(true|false)$"
 DATETIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$"
 ACCOUNT, OPPORTUNITY, LINE_ITEM, PRODUCT = "001", "006", "00k", "01t"
 
+# Salesforce's soft-delete flag and audit stamps (Account has created_date among them).
+_DELETED_AND_STAMPED = {
+    "is_deleted": text(BOOLEAN, required=True),
+    "last_modified_date": text(DATETIME),
+    "system_modstamp": text(DATETIME),
+}
+
 SCHEMAS = {
     "account": schema(
         "crm.Account",
@@ -45,9 +52,7 @@ SCHEMAS = {
             "type": text(isin={"New Business", "Change Order", "Renewal"}),
             "billing_type_c": text(isin={"Time and Materials", "Fixed Fee"}),
             "not_to_exceed_c": text(NON_NEGATIVE_DECIMAL),
-            "is_deleted": text(BOOLEAN, required=True),
-            "last_modified_date": text(DATETIME),
-            "system_modstamp": text(DATETIME),
+            **_DELETED_AND_STAMPED,
         },
     ),
     "opportunity_line_item": schema(
@@ -63,9 +68,7 @@ SCHEMAS = {
             "total_price": text(DECIMAL),
             "service_date": text(ISO_DATE),
             "rate_end_date_c": text(ISO_DATE),
-            "is_deleted": text(BOOLEAN, required=True),
-            "last_modified_date": text(DATETIME),
-            "system_modstamp": text(DATETIME),
+            **_DELETED_AND_STAMPED,
         },
     ),
     "product2": schema(
