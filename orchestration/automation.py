@@ -95,25 +95,32 @@ def _finish(context: dg.RunStatusSensorContext, settings: Settings, *, failed: b
     return None
 
 
-@dg.run_status_sensor(
-    run_status=dg.DagsterRunStatus.SUCCESS,
-    monitored_jobs=[nightly_job],
-    name="nightly_finished",
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="After a nightly run succeeds: its Markdown summary and, with failed ERROR checks, the alert digest.",
-)
-def nightly_finished(context: dg.RunStatusSensorContext, settings: dg.ResourceParam[Settings]):
-    return _finish(context, settings, failed=False)
+def _finishing_sensor(status: dg.DagsterRunStatus, name: str, description: str) -> dg.RunStatusSensorDefinition:
+    failed = status == dg.DagsterRunStatus.FAILURE
+
+    @dg.run_status_sensor(
+        run_status=status,
+        monitored_jobs=[nightly_job],
+        name=name,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description=description,
+    )
+    def _sensor(context: dg.RunStatusSensorContext, settings: dg.ResourceParam[Settings]):
+        return _finish(context, settings, failed=failed)
+
+    return _sensor
 
 
-@dg.run_failure_sensor(
-    monitored_jobs=[nightly_job],
-    name="nightly_failed",
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="After a nightly run fails: its Markdown summary and the alert digest.",
+nightly_finished = _finishing_sensor(
+    dg.DagsterRunStatus.SUCCESS,
+    "nightly_finished",
+    "After a nightly run succeeds: its Markdown summary and, with failed ERROR checks, the alert digest.",
 )
-def nightly_failed(context: dg.RunFailureSensorContext, settings: dg.ResourceParam[Settings]):
-    return _finish(context, settings, failed=True)
+nightly_failed = _finishing_sensor(
+    dg.DagsterRunStatus.FAILURE,
+    "nightly_failed",
+    "After a nightly run fails: its Markdown summary and the alert digest.",
+)
 
 
 def defs(settings: Settings) -> dg.Definitions:

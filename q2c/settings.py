@@ -159,6 +159,22 @@ def settings_for(landing_dir: Path, duckdb_path: Path, environ: Mapping[str, str
     return replace(get_settings(env), **fields)
 
 
+def settings_in(root: Path, environ: Mapping[str, str] | None = None, **fields) -> Settings:
+    """Settings that keep everything of one firm under ``root`` (a test's or the benchmark's
+    folder): landing zone, warehouse, reports, docs, snapshot and Dagster instance. The as-of
+    follows the landed batches; config, memory cap and switches as ``environ`` says."""
+    root = Path(root)
+    layout = {
+        "ground_truth_dir": root / "ground_truth",
+        "reports_dir": root / "reports",
+        "docs_dir": root / "docs",
+        "published_path": root / "published" / "warehouse.duckdb",
+        "dagster_home": root / "dagster_home",
+        "as_of": None,
+    }
+    return settings_for(root / "landing", root / "data" / "warehouse.duckdb", environ, **{**layout, **fields})
+
+
 @contextmanager
 def environment(values: Mapping[str, str | None]) -> Iterator[None]:
     """Set (or, for None, unset) environment variables inside the block; restore them after.

@@ -31,7 +31,7 @@ from q2c.bench.memory import MemorySampler
 from q2c.bench.raw_baseline import raw_load
 from q2c.bench.scales import SCALES, Scale
 from q2c.bench.timings import DBT_STEP, LEDGER_STEPS, RunTimings, Window, run_timings
-from q2c.settings import DUCKDB_MEMORY_LIMIT_DEFAULT, PROJECT_ROOT, Settings, environment, get_settings, settings_for
+from q2c.settings import DUCKDB_MEMORY_LIMIT_DEFAULT, PROJECT_ROOT, Settings, environment, get_settings, settings_in
 from q2c.warehouse import open_duckdb
 
 Echo = Callable[[str], None]
@@ -53,16 +53,7 @@ class BenchError(Exception):
 def bench_settings(work: Path) -> Settings:
     """The benchmark's own folders; everything else (config, memory cap, docs switch) as the
     caller's settings say. The as-of follows the landed batches, night by night."""
-    return settings_for(
-        work / "landing",
-        work / "warehouse" / "warehouse.duckdb",
-        ground_truth_dir=work / "ground_truth",
-        reports_dir=work / "reports",
-        docs_dir=work / "docs",
-        published_path=work / "warehouse" / "published" / "warehouse.duckdb",
-        dagster_home=work / "warehouse" / "dagster_home",
-        as_of=None,
-    )
+    return settings_in(work)
 
 
 @contextmanager

@@ -17,9 +17,10 @@ from orchestration.definitions import load_definitions
 from orchestration.launch import instance_for
 from orchestration.run_tags import FINISHED_TAG
 from q2c.cli.run import run_nightly
-from q2c.settings import Settings, settings_for
+from q2c.settings import Settings, settings_in
 from q2c.warehouse import warehouse_connection
 from q2c_demo.data import generate
+from tests.orchestration.run_sensors import evaluate_run_sensor
 
 # columns that name the run or the wall-clock moment, which differ between any two runs
 _EXCEPTION_COLUMNS = (
@@ -30,17 +31,7 @@ _EVENT_COLUMNS = "exception_id, event_type, status_before, status_after, actor, 
 
 def _world(root: Path, landing: Path) -> Settings:
     shutil.copytree(landing, root / "landing")
-    return settings_for(
-        root / "landing",
-        root / "data" / "warehouse.duckdb",
-        ground_truth_dir=root / "ground_truth",
-        reports_dir=root / "reports",
-        docs_dir=root / "docs",
-        published_path=root / "published" / "warehouse.duckdb",
-        dagster_home=root / "dagster_home",
-        as_of=None,
-        build_docs=False,
-    )
+    return settings_in(root, build_docs=False)
 
 
 def _scheduled_night(settings: Settings) -> str:
@@ -54,18 +45,9 @@ def _scheduled_night(settings: Settings) -> str:
             instance=instance, tags=request.tags, raise_on_error=False, resources={"settings": settings}
         )
         assert result.success
-        run = instance.get_run_by_id(result.run_id)
-        [success] = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.RUN_SUCCESS)
-        context = dg.build_run_status_sensor_context(
-            sensor_name=nightly_finished.name,
-            dagster_instance=instance,
-            dagster_run=run,
-            dagster_event=success.dagster_event,
-            resources={"settings": settings},
-        )
-        assert nightly_finished(context) is None  # the sensor finished this run itself
-        assert instance.get_run_by_id(run.run_id).tags[FINISHED_TAG] == "the run-status sensor"
-        return run.run_id
+        assert evaluate_run_sensor(nightly_finished, instance, result.run_id, settings) is None  # it finished the run
+        assert instance.get_run_by_id(result.run_id).tags[FINISHED_TAG] == "the run-status sensor"
+        return result.run_id
 
 
 def _files(settings: Settings) -> set[str]:

@@ -15,6 +15,7 @@ from orchestration.reconciliation.assets import LEDGER_KEY
 from q2c.alerts import digest_to_json
 from q2c.quality.mart_checks import MART_CHECKS
 from q2c.settings import get_settings
+from tests.orchestration.run_sensors import evaluate_run_sensor
 from tests.report.morning_world import WEBHOOK_PATH
 
 
@@ -106,16 +107,7 @@ def test_the_sensor_builds_the_same_digest_but_leaves_cli_runs_to_the_cli(world)
         sent = world.webhook_posts[0].json()
         assert digest_to_json(digest)["failed_rules"] == sent["failed_rules"]
 
-        run = instance.get_run_by_id(world.result.run_id)
-        [success_event] = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.RUN_SUCCESS)
-        context = dg.build_run_status_sensor_context(
-            sensor_name=nightly_alert_on_success.name,
-            dagster_instance=instance,
-            dagster_run=run,
-            dagster_event=success_event.dagster_event,
-            resources={"settings": get_settings(world.env)},
-        )
-        skipped = nightly_alert_on_success(context)
+        skipped = evaluate_run_sensor(nightly_alert_on_success, instance, world.result.run_id, get_settings(world.env))
     assert isinstance(skipped, dg.SkipReason) and "q2c run" in skipped.skip_message
 
 
