@@ -10,6 +10,10 @@ from pathlib import Path
 
 from q2c.ledger import RuleReview
 
+# dbt's run_results status -> the DbtSummary field it counts in (models: anything else failed)
+_MODEL_COUNTERS = {"success": "models_built", "skipped": "models_skipped"}
+_TEST_COUNTERS = {"pass": "tests_passed", "warn": "tests_warned", "fail": "tests_failed", "error": "tests_failed"}
+
 
 @dataclass
 class DbtSummary:
@@ -30,23 +34,16 @@ class DbtSummary:
         for result in json.loads(path.read_text(encoding="utf-8")).get("results", []):
             uid, status = result.get("unique_id", ""), result.get("status")
             kind = uid.split(".", 1)[0]
-            if kind == "seed" and status == "success":
-                summary.seeds += 1
+            if kind == "seed":
+                counter = "seeds" if status == "success" else None
             elif kind in ("model", "snapshot"):
-                if status == "success":
-                    summary.models_built += 1
-                elif status == "skipped":
-                    summary.models_skipped += 1
-                else:
-                    summary.models_failed += 1
-            elif kind in ("test", "unit_test"):
-                if status == "pass":
-                    summary.tests_passed += 1
-                elif status == "warn":
-                    summary.tests_warned += 1
-                elif status in ("fail", "error"):
-                    summary.tests_failed += 1
-                    summary.failed_tests.append(uid)
+                counter = _MODEL_COUNTERS.get(status, "models_failed")
+            else:
+                counter = _TEST_COUNTERS.get(status) if kind in ("test", "unit_test") else None
+            if counter:
+                setattr(summary, counter, getattr(summary, counter) + 1)
+            if counter == "tests_failed":
+                summary.failed_tests.append(uid)
         return summary
 
 

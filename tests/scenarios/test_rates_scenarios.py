@@ -186,25 +186,26 @@ ff_bill = engagement(w, products, 6, fixed_fee=True, rates=[(SENIOR, "200.00", A
 lid = invoice_line(ff_bill, "1", date(2026, 3, 1))
 SCENARIOS.add("rate02_fixed_fee_engagement_out_of_scope", [lid], [])
 
-jpy = engagement(w, products, 7, currency="JPY", rates=[(SENIOR, "25000", ALWAYS, None)])
-for label, unit, flagged in [
-    ("rate02_jpy_zero_decimal_matches", "25000", False),
-    ("rate02_jpy_zero_decimal_differs", "27000", True),
-]:
-    lid = invoice_line(jpy, unit, date(2026, 3, 1))
-    SCENARIOS.add(
-        label, [lid, jpy.project["id"]], [line_key(lid)] if flagged else [], "JPY minor unit = the amount itself"
-    )
 
+def minor_unit_cases(eng, cases, note):
+    """RATE-02 lines of ``eng`` priced in minor units: (label, unit amount, flagged) each."""
+    for label, unit, flagged in cases:
+        lid = invoice_line(eng, unit, date(2026, 3, 1))
+        SCENARIOS.add(label, [lid, eng.project["id"]], [line_key(lid)] if flagged else [], note)
+
+
+jpy = engagement(w, products, 7, currency="JPY", rates=[(SENIOR, "25000", ALWAYS, None)])
+minor_unit_cases(
+    jpy,
+    [("rate02_jpy_zero_decimal_matches", "25000", False), ("rate02_jpy_zero_decimal_differs", "27000", True)],
+    "JPY minor unit = the amount itself",
+)
 bhd = engagement(w, products, 8, currency="BHD", rates=[(SENIOR, "50.125", ALWAYS, None)])
-for label, unit, flagged in [
-    ("rate02_bhd_three_decimals_matches", "50125", False),
-    ("rate02_bhd_three_decimals_differs", "60000", True),
-]:
-    lid = invoice_line(bhd, unit, date(2026, 3, 1))
-    SCENARIOS.add(
-        label, [lid, bhd.project["id"]], [line_key(lid)] if flagged else [], "BHD has 3 decimals: 50125 minor = 50.125"
-    )
+minor_unit_cases(
+    bhd,
+    [("rate02_bhd_three_decimals_matches", "50125", False), ("rate02_bhd_three_decimals_differs", "60000", True)],
+    "BHD has 3 decimals: 50125 minor = 50.125",
+)
 tid = te(senior, date(2026, 3, 2), "50.125", eng=bhd)
 SCENARIOS.add("rate01_bhd_rate_matches", [tid], [])
 
