@@ -2,7 +2,7 @@
 
 Unknown source fields load (the schema evolves, nothing is lost) and each landing run
 reports them; this check keeps saying so, with the batch that first brought each column,
-until ingestion/catalog.py (and the contracts) learn the new field.
+until the system's catalogue (ingestion/sources/<system>/objects.py) and contract learn the new field.
 """
 
 from __future__ import annotations
