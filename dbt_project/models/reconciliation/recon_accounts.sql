@@ -6,10 +6,9 @@ accounts as (
     select
         crm_account_id,
         account_name,
-        nullif(trim(erp_customer_pointer), '') as erp_customer_pointer,
-        -- Live: not deleted and not merged into another account.
-        (not coalesce(is_deleted, false) and master_record_id is null) as is_live
-    from {{ ref('customers') }}
+        erp_customer_pointer,
+        is_live
+    from {{ ref('int_crm_accounts_prepared') }}
 ),
 
 live_accounts as (
@@ -21,22 +20,22 @@ erp_customers as (
     select
         erp_customer_id,
         company_name,
-        nullif(trim(crm_account_id), '') as externalid,
-        upper(trim(currency_code)) as currency_code,
-        coalesce(is_inactive, false) as is_inactive,
-        not coalesce(is_inactive, false) as is_live
-    from {{ ref('erp_customers') }}
+        crm_account_id as externalid,
+        currency_code,
+        is_inactive,
+        is_live
+    from {{ ref('int_erp_customers_prepared') }}
 ),
 
 billing_customers as (
     select
         billing_customer_id,
         customer_name,
-        upper(trim(currency_code)) as currency_code,
-        nullif(trim(crm_account_id), '') as crm_account_id,
-        nullif(trim(erp_customer_id), '') as erp_customer_id
-    from {{ ref('billing_customers') }}
-    where not coalesce(is_deleted, false)
+        currency_code,
+        crm_account_id,
+        erp_customer_id
+    from {{ ref('int_billing_customers_prepared') }}
+    where is_live
 ),
 
 -- Customer attributes of every system, normalised once (ACC-03); NULL key: stated nothing.
@@ -67,13 +66,10 @@ live_erp_links as (
 open_receivables as (
     select
         erp_customer_id,
-        upper(currency_code) as currency_code,
+        currency_code,
         amount_unpaid
-    from {{ ref('erp_invoices') }}
-    where
-        not coalesce(is_voided, false)
-        and coalesce(status, '') <> 'voided'
-        and amount_unpaid > 0
+    from {{ ref('int_erp_invoices_prepared') }}
+    where is_open_receivable
 ),
 
 won_opportunities as (
@@ -82,10 +78,10 @@ won_opportunities as (
         opportunity_id,
         close_date,
         row_number() over (partition by crm_account_id order by close_date, opportunity_id) as oldest_first
-    from {{ ref('opportunities') }}
+    from {{ ref('int_opportunities_prepared') }}
     where
-        not coalesce(is_deleted, false)
-        and coalesce(is_won, false)
+        is_live
+        and is_won
         and {{ older_than_days('close_date', grace_days) }}
 ),
 
@@ -341,8 +337,8 @@ inactive_with_recent_time as (
         sum(t.hours) as hours,
         min(t.psa_project_code) as psa_project_code
     from erp_customers as e
-    inner join {{ ref('engagements') }} as g on e.erp_customer_id = g.erp_customer_id
-    inner join {{ ref('time_entries') }} as t on g.psa_project_code = t.psa_project_code
+    inner join {{ ref('int_engagements_prepared') }} as g on e.erp_customer_id = g.erp_customer_id
+    inner join {{ ref('int_time_entries_prepared') }} as t on g.psa_project_code = t.psa_project_code
     where
         e.is_inactive
         and t.approval_status = 'approved'
@@ -399,9 +395,9 @@ billing_customers_with_invoices as (
         b.customer_name,
         b.crm_account_id,
         b.currency_code,
-        sum(case when upper(i.currency_code) = b.currency_code then i.amount_remaining end) as amount_remaining
+        sum(case when i.currency_code = b.currency_code then i.amount_remaining end) as amount_remaining
     from billing_customers as b
-    inner join {{ ref('billing_invoices') }} as i on b.billing_customer_id = i.billing_customer_id
+    inner join {{ ref('int_billing_invoices_prepared') }} as i on b.billing_customer_id = i.billing_customer_id
     group by b.billing_customer_id, b.customer_name, b.crm_account_id, b.currency_code
 ),
 

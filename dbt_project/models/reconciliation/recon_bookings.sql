@@ -11,7 +11,7 @@ billed as (
         psa_project_code,
         sum(subtotal) as billed_subtotal,
         count(*) as invoices
-    from {{ ref('billing_invoices') }}
+    from {{ ref('int_billing_invoices_prepared') }}
     where
         status in ('open', 'paid', 'uncollectible')
         and psa_project_code is not null
@@ -53,12 +53,12 @@ won_opportunities as (
         crm_account_id,
         opportunity_name,
         close_date,
-        nullif(trim(psa_project_code), '') as psa_project_code,
-        upper(currency_code) as currency_code
-    from {{ ref('opportunities') }}
+        psa_project_code,
+        currency_code
+    from {{ ref('int_opportunities_prepared') }}
     where
-        not coalesce(is_deleted, false)
-        and coalesce(is_won, false)
+        is_live
+        and is_won
         and {{ older_than_days('close_date', recon_days('grace_days')) }}
 ),
 

@@ -9,16 +9,16 @@ with
 erp_customers as (
     select
         erp_customer_id,
-        nullif(trim(crm_account_id), '') as externalid,
-        not coalesce(is_inactive, false) as is_live
-    from {{ ref('erp_customers') }}
+        crm_account_id as externalid,
+        is_live
+    from {{ ref('int_erp_customers_prepared') }}
 ),
 
 pointers as (
     select
         crm_account_id,
-        nullif(trim(erp_customer_pointer), '') as erp_customer_pointer
-    from {{ ref('customers') }}
+        erp_customer_pointer
+    from {{ ref('int_crm_accounts_prepared') }}
 )
 
 select

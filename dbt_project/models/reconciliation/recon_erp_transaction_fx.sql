@@ -8,8 +8,8 @@ with
 erp_customers as (
     select
         erp_customer_id,
-        upper(subsidiary_currency_code) as subsidiary_currency_code
-    from {{ ref('erp_customers') }}
+        subsidiary_currency_code
+    from {{ ref('int_erp_customers_prepared') }}
 ),
 
 documents as (
@@ -18,20 +18,20 @@ documents as (
         erp_customer_id,
         currency_code,
         exchange_rate
-    from {{ ref('erp_invoices') }}
+    from {{ ref('int_erp_invoices_prepared') }}
     union all
     select
         erp_transaction_id,
         erp_customer_id,
         currency_code,
         exchange_rate
-    from {{ ref('credit_notes') }}
+    from {{ ref('int_credit_notes_prepared') }}
     where source_system = 'erp' and erp_transaction_id is not null
 )
 
 select
     documents.erp_transaction_id,
-    upper(documents.currency_code) as currency_code,
+    documents.currency_code,
     documents.exchange_rate,
     erp_customers.subsidiary_currency_code
 from documents

@@ -9,15 +9,14 @@ with
 ranked as (
     select
         erp_invoices.*,
-        (coalesce(erp_invoices.is_voided, false) or erp_invoices.status = 'voided') as is_void,
         row_number() over (
             partition by erp_invoices.billing_invoice_id
             order by
-                case when coalesce(erp_invoices.is_voided, false) or erp_invoices.status = 'voided' then 1 else 0 end,
+                case when erp_invoices.is_void then 1 else 0 end,
                 erp_invoices.tran_date desc,
                 erp_invoices.erp_transaction_id desc
         ) as preference
-    from {{ ref('erp_invoices') }} as erp_invoices
+    from {{ ref('int_erp_invoices_prepared') }} as erp_invoices
     where erp_invoices.billing_invoice_id is not null
 )
 
@@ -27,7 +26,7 @@ select
     erp_customer_id,
     status as erp_status,
     is_void as erp_is_void,
-    upper(currency_code) as erp_currency_code,
+    currency_code as erp_currency_code,
     total as erp_total,
     amount_paid as erp_amount_paid,
     amount_unpaid as erp_amount_unpaid,

@@ -10,7 +10,7 @@ billing_invoices as (
         billing_invoice_id,
         billing_customer_id,
         status,
-        upper(currency_code) as currency_code,
+        currency_code,
         subtotal_minor,
         tax_minor,
         total_minor,
@@ -22,7 +22,7 @@ billing_invoices as (
         finalized_at,
         paid_at,
         psa_project_code
-    from {{ ref('billing_invoices') }}
+    from {{ ref('int_billing_invoices_prepared') }}
 ),
 
 erp_invoices as (
@@ -30,11 +30,11 @@ erp_invoices as (
         erp_transaction_id,
         tran_id,
         erp_customer_id,
-        upper(currency_code) as currency_code,
+        currency_code,
         total,
         billing_invoice_id,
-        (coalesce(is_voided, false) or status = 'voided') as is_void
-    from {{ ref('erp_invoices') }}
+        is_void
+    from {{ ref('int_erp_invoices_prepared') }}
 ),
 
 matches as (
@@ -205,7 +205,7 @@ inv_06 as (
 ),
 
 credit_notes as (
-    select * from {{ ref('credit_notes') }}
+    select * from {{ ref('int_credit_notes_prepared') }}
 ),
 
 -- ERP credit memo per billing credit note: the non-voided one first, then the latest.
@@ -215,10 +215,10 @@ erp_credit_memos as (
         erp_transaction_id,
         erp_customer_id,
         total,
-        upper(currency_code) as currency_code,
+        currency_code,
         row_number() over (
             partition by external_id
-            order by case when coalesce(is_voided, false) then 1 else 0 end, created_on desc, erp_transaction_id desc
+            order by case when is_voided then 1 else 0 end, created_on desc, erp_transaction_id desc
         ) as preference
     from credit_notes
     where source_system = 'erp' and external_id is not null
@@ -232,7 +232,7 @@ inv_07 as (
             billing_customer_id='c.billing_customer_id',
             billing_invoice_id='c.billing_invoice_id',
             billing_credit_note_id='c.billing_credit_note_id',
-            expected="'ERP credit memo of ' || " ~ recon_amount_text('c.total') ~ " || ' ' || upper(c.currency_code)",
+            expected="'ERP credit memo of ' || " ~ recon_amount_text('c.total') ~ " || ' ' || c.currency_code",
             actual="case when m.erp_transaction_id is null then 'none' else 'ERP credit memo ' || m.erp_transaction_id || ' of ' || coalesce(" ~ recon_amount_text('m.total') ~ ", '(empty)') end",
             currency_code='c.currency_code',
             amount_at_risk='case when m.erp_transaction_id is null then c.total else abs(c.total - m.total) end',
@@ -325,8 +325,8 @@ erp_links as (
 billing_customers as (
     select
         billing_customer_id,
-        nullif(trim(crm_account_id), '') as crm_account_id
-    from {{ ref('billing_customers') }}
+        crm_account_id
+    from {{ ref('int_billing_customers_prepared') }}
 ),
 
 inv_09 as (

@@ -33,15 +33,15 @@ time_entries as (
         t.spent_date,
         t.hours,
         t.approval_status,
-        coalesce(t.is_billable, false) as is_billable,
+        t.is_billable,
         t.billable_rate,
         t.user_id,
         coalesce(t.primary_role, c.primary_role) as primary_role,
-        upper(t.client_currency_code) as currency_code,
+        t.client_currency_code as currency_code,
         t.psa_project_id,
         t.psa_project_code,
         t.user_assignment_is_active
-    from {{ ref('time_entries') }} as t
+    from {{ ref('int_time_entries_prepared') }} as t
     left join consultants as c on t.user_id = c.user_id
 ),
 
@@ -132,9 +132,9 @@ invoices as (
         billing_invoice_id,
         billing_customer_id,
         status,
-        upper(currency_code) as currency_code,
+        currency_code,
         psa_project_code
-    from {{ ref('billing_invoices') }}
+    from {{ ref('int_billing_invoices_prepared') }}
 ),
 
 -- Invoice lines with a project code and a role on non-void invoices of T&M engagements.
@@ -143,7 +143,7 @@ role_lines as (
         l.billing_invoice_line_id,
         l.billing_invoice_id,
         i.billing_customer_id,
-        upper(coalesce(l.currency_code, i.currency_code)) as currency_code,
+        coalesce(l.currency_code, i.currency_code) as currency_code,
         l.quantity,
         l.unit_amount,
         l.period_start_date,
@@ -151,12 +151,11 @@ role_lines as (
         l.role_name,
         g.opportunity_id,
         g.crm_account_id
-    from {{ ref('billing_invoice_lines') }} as l
+    from {{ ref('int_billing_invoice_lines_prepared') }} as l
     inner join invoices as i on l.billing_invoice_id = i.billing_invoice_id
     inner join engagements as g on l.psa_project_code = g.psa_project_code
     where
-        nullif(trim(l.psa_project_code), '') is not null
-        and nullif(trim(l.role_name), '') is not null
+        l.has_project_and_role
         and i.status <> 'void'
         and not g.is_fixed_fee
 ),
@@ -201,11 +200,11 @@ psa_projects as (
         psa_project_id,
         psa_project_code,
         project_name,
-        upper(psa_client_currency_code) as client_currency_code,
+        psa_client_currency_code as client_currency_code,
         is_active,
         starts_on,
         ends_on
-    from {{ ref('psa_projects') }}
+    from {{ ref('int_psa_projects_prepared') }}
 ),
 
 -- Currencies that differ from the engagement's (opportunity) currency; case-insensitive.

@@ -12,7 +12,7 @@ psa_projects as (
         psa_project_code,
         is_billable,
         is_fixed_fee
-    from {{ ref('psa_projects') }}
+    from {{ ref('int_psa_projects_prepared') }}
 ),
 
 consultants as (
@@ -27,7 +27,7 @@ billing_invoices as (
         billing_invoice_id,
         billing_customer_id,
         status
-    from {{ ref('billing_invoices') }}
+    from {{ ref('int_billing_invoices_prepared') }}
 ),
 
 time_entries as (
@@ -36,16 +36,16 @@ time_entries as (
         t.spent_date,
         t.hours,
         t.approval_status,
-        coalesce(t.is_billable, false) as is_billable,
-        coalesce(t.is_billed, false) as is_billed,
+        t.is_billable,
+        t.is_billed,
         t.billable_rate,
         coalesce(t.primary_role, c.primary_role) as primary_role,
-        upper(t.client_currency_code) as currency_code,
+        t.client_currency_code as currency_code,
         t.psa_project_id,
         t.psa_project_code,
-        nullif(trim(t.billing_invoice_id), '') as billing_invoice_id,
+        t.billing_invoice_id,
         {{ age_in_days('t.spent_date') }} as age_days
-    from {{ ref('time_entries') }} as t
+    from {{ ref('int_time_entries_prepared') }} as t
     left join consultants as c on t.user_id = c.user_id
 ),
 
@@ -55,13 +55,13 @@ expenses as (
         spent_date,
         total_cost,
         approval_status,
-        coalesce(is_billable, false) as is_billable,
-        coalesce(is_billed, false) as is_billed,
-        upper(client_currency_code) as currency_code,
+        is_billable,
+        is_billed,
+        client_currency_code as currency_code,
         psa_project_code,
-        nullif(trim(billing_invoice_id), '') as billing_invoice_id,
+        billing_invoice_id,
         {{ age_in_days('spent_date') }} as age_days
-    from {{ ref('expenses') }}
+    from {{ ref('int_expenses_prepared') }}
 ),
 
 -- Approved billable time on a billable T&M project, not invoiced, older than N days.
@@ -225,13 +225,13 @@ role_lines as (
         l.billing_invoice_line_id,
         l.billing_invoice_id,
         i.billing_customer_id,
-        upper(l.currency_code) as currency_code,
+        l.currency_code,
         coalesce(l.quantity, 0) as quantity,
         l.unit_amount,
         l.psa_project_code,
         l.role_name,
         coalesce(h.hours, 0) as time_entry_hours
-    from {{ ref('billing_invoice_lines') }} as l
+    from {{ ref('int_billing_invoice_lines_prepared') }} as l
     inner join billing_invoices as i on l.billing_invoice_id = i.billing_invoice_id
     left join invoiced_hours as h
         on
@@ -239,8 +239,7 @@ role_lines as (
             and l.psa_project_code = h.psa_project_code
             and l.role_name = h.primary_role
     where
-        nullif(trim(l.psa_project_code), '') is not null
-        and nullif(trim(l.role_name), '') is not null
+        l.has_project_and_role
         and i.status <> 'void'
 ),
 

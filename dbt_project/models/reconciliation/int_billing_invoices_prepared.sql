@@ -1,0 +1,35 @@
+{#-
+  Billing invoices with the currency upper-cased once for the rule models.
+-#}
+select
+    billing_invoices.billing_invoice_id,
+    billing_invoices.invoice_number,
+    billing_invoices.billing_customer_id,
+    billing_invoices.status,
+    upper(billing_invoices.currency_code) as currency_code,
+    billing_invoices.currency_exponent,
+    billing_invoices.subtotal,
+    billing_invoices.tax,
+    billing_invoices.total,
+    billing_invoices.amount_due,
+    billing_invoices.amount_paid,
+    billing_invoices.amount_remaining,
+    billing_invoices.subtotal_minor,
+    billing_invoices.tax_minor,
+    billing_invoices.total_minor,
+    billing_invoices.amount_due_minor,
+    billing_invoices.amount_paid_minor,
+    billing_invoices.amount_remaining_minor,
+    billing_invoices.line_count,
+    billing_invoices.lines_amount_minor,
+    billing_invoices.created_at,
+    billing_invoices.due_date,
+    billing_invoices.period_start,
+    billing_invoices.period_end,
+    billing_invoices.finalized_at,
+    billing_invoices.paid_at,
+    billing_invoices.voided_at,
+    billing_invoices.marked_uncollectible_at,
+    billing_invoices.psa_project_code,
+    billing_invoices.is_finalised
+from {{ ref('billing_invoices') }} as billing_invoices
