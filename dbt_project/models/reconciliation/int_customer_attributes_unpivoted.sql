@@ -58,140 +58,46 @@ billing_tax_ids as (
     where nullif(trim(tax_id), '') is not null
 ),
 
+{#- one branch per system and stated attribute: (system, CTE, attribute, the column stating it);
+    an ERP customer's legal entity is its subsidiary's legalname -#}
+{%- set stated = [
+    ('crm', 'crm_accounts', 'name', 'account_name'),
+    ('crm', 'crm_accounts', 'currency', 'currency_code'),
+    ('crm', 'crm_accounts', 'country', 'country_code'),
+    ('crm', 'crm_accounts', 'tax_id', 'tax_id'),
+    ('crm', 'crm_accounts', 'legal_entity', 'legal_entity_name'),
+    ('erp', 'erp_customers', 'name', 'company_name'),
+    ('erp', 'erp_customers', 'currency', 'currency_code'),
+    ('erp', 'erp_customers', 'country', 'country_code'),
+    ('erp', 'erp_customers', 'tax_id', 'vat_reg_number'),
+    ('erp', 'erp_customers', 'legal_entity', 'subsidiary_legal_name'),
+    ('billing', 'billing_customers', 'name', 'customer_name'),
+    ('billing', 'billing_customers', 'currency', 'currency_code'),
+    ('billing', 'billing_customers', 'country', 'country_code'),
+] %}
+
 unpivoted as (
-    select
-        'crm' as system,
-        customer_id,
-        is_live,
-        'name' as attribute,
-        0 as value_position,
-        account_name as attribute_value,
-        {{ normalise_customer_name('account_name') }} as attribute_key
-    from crm_accounts
-    union all
-    select
-        'crm' as system,
-        customer_id,
-        is_live,
-        'currency' as attribute,
-        0 as value_position,
-        currency_code as attribute_value,
-        currency_code as attribute_key
-    from crm_accounts
-    union all
-    select
-        'crm' as system,
-        customer_id,
-        is_live,
-        'country' as attribute,
-        0 as value_position,
-        country_code as attribute_value,
-        country_code as attribute_key
-    from crm_accounts
-    union all
-    select
-        'crm' as system,
-        customer_id,
-        is_live,
-        'tax_id' as attribute,
-        0 as value_position,
-        tax_id as attribute_value,
-        {{ normalise_tax_id('tax_id') }} as attribute_key
-    from crm_accounts
-    union all
-    select
-        'crm' as system,
-        customer_id,
-        is_live,
-        'legal_entity' as attribute,
-        0 as value_position,
-        legal_entity_name as attribute_value,
-        {{ normalise_legal_entity('legal_entity_name') }} as attribute_key
-    from crm_accounts
-
-    union all
-    select
-        'erp' as system,
-        customer_id,
-        is_live,
-        'name' as attribute,
-        0 as value_position,
-        company_name as attribute_value,
-        {{ normalise_customer_name('company_name') }} as attribute_key
-    from erp_customers
-    union all
-    select
-        'erp' as system,
-        customer_id,
-        is_live,
-        'currency' as attribute,
-        0 as value_position,
-        currency_code as attribute_value,
-        currency_code as attribute_key
-    from erp_customers
-    union all
-    select
-        'erp' as system,
-        customer_id,
-        is_live,
-        'country' as attribute,
-        0 as value_position,
-        country_code as attribute_value,
-        country_code as attribute_key
-    from erp_customers
-    union all
-    select
-        'erp' as system,
-        customer_id,
-        is_live,
-        'tax_id' as attribute,
-        0 as value_position,
-        vat_reg_number as attribute_value,
-        {{ normalise_tax_id('vat_reg_number') }} as attribute_key
-    from erp_customers
-    union all
-    -- The ERP customer's legal entity is its subsidiary's legalname.
-    select
-        'erp' as system,
-        customer_id,
-        is_live,
-        'legal_entity' as attribute,
-        0 as value_position,
-        subsidiary_legal_name as attribute_value,
-        {{ normalise_legal_entity('subsidiary_legal_name') }} as attribute_key
-    from erp_customers
-
-    union all
-    select
-        'billing' as system,
-        customer_id,
-        is_live,
-        'name' as attribute,
-        0 as value_position,
-        customer_name as attribute_value,
-        {{ normalise_customer_name('customer_name') }} as attribute_key
-    from billing_customers
-    union all
-    select
-        'billing' as system,
-        customer_id,
-        is_live,
-        'currency' as attribute,
-        0 as value_position,
-        currency_code as attribute_value,
-        currency_code as attribute_key
-    from billing_customers
-    union all
-    select
-        'billing' as system,
-        customer_id,
-        is_live,
-        'country' as attribute,
-        0 as value_position,
-        country_code as attribute_value,
-        country_code as attribute_key
-    from billing_customers
-    union all
+    {%- for system, cte, attribute, column in stated %}
+        select
+            '{{ system }}' as system,
+            customer_id,
+            is_live,
+            '{{ attribute }}' as attribute,
+            0 as value_position,
+            {{ column }} as attribute_value,
+            {%- if attribute == 'name' %}
+                {{ normalise_customer_name(column) }} as attribute_key
+            {%- elif attribute == 'tax_id' %}
+                {{ normalise_tax_id(column) }} as attribute_key
+            {%- elif attribute == 'legal_entity' %}
+                {{ normalise_legal_entity(column) }} as attribute_key
+            {%- else %}
+                {{ column }} as attribute_key
+            {%- endif %}
+        from {{ cte }}
+        union all
+    {%- endfor %}
+    -- a billing customer holds a list of tax ids: one branch row each
     select
         'billing' as system,
         b.customer_id,

@@ -1,6 +1,7 @@
 {#-
   PSA time entries with the billable/billed flags defaulted, the client currency
-  upper-cased and the invoice key normalised once for the rule models.
+  upper-cased, the invoice key normalised and the user's primary role resolved (the entry's
+  own, else the consultant's) once for the rule models.
 -#}
 select
     time_entries.time_entry_id,
@@ -18,7 +19,7 @@ select
     time_entries.billable_amount,
     time_entries.user_id,
     time_entries.user_name,
-    time_entries.primary_role,
+    coalesce(time_entries.primary_role, consultants.primary_role) as primary_role,
     time_entries.psa_client_id,
     upper(time_entries.client_currency_code) as client_currency_code,
     time_entries.psa_project_id,
@@ -32,3 +33,4 @@ select
     time_entries.created_at,
     time_entries.updated_at
 from {{ ref('time_entries') }} as time_entries
+left join {{ ref('consultants') }} as consultants on time_entries.user_id = consultants.user_id

@@ -20,13 +20,6 @@ rate_cards as (
     from {{ ref('rate_cards') }}
 ),
 
-consultants as (
-    select
-        user_id,
-        primary_role
-    from {{ ref('consultants') }}
-),
-
 time_entries as (
     select
         t.time_entry_id,
@@ -36,13 +29,12 @@ time_entries as (
         t.is_billable,
         t.billable_rate,
         t.user_id,
-        coalesce(t.primary_role, c.primary_role) as primary_role,
+        t.primary_role,
         t.client_currency_code as currency_code,
         t.psa_project_id,
         t.psa_project_code,
         t.user_assignment_is_active
     from {{ ref('int_time_entries_prepared') }} as t
-    left join consultants as c on t.user_id = c.user_id
 ),
 
 -- Approved billable time on a T&M engagement, with every contracted rate in effect.

@@ -15,13 +15,6 @@ psa_projects as (
     from {{ ref('int_psa_projects_prepared') }}
 ),
 
-consultants as (
-    select
-        user_id,
-        primary_role
-    from {{ ref('consultants') }}
-),
-
 billing_invoices as (
     select
         billing_invoice_id,
@@ -39,14 +32,13 @@ time_entries as (
         t.is_billable,
         t.is_billed,
         t.billable_rate,
-        coalesce(t.primary_role, c.primary_role) as primary_role,
+        t.primary_role,
         t.client_currency_code as currency_code,
         t.psa_project_id,
         t.psa_project_code,
         t.billing_invoice_id,
         {{ age_in_days('t.spent_date') }} as age_days
     from {{ ref('int_time_entries_prepared') }} as t
-    left join consultants as c on t.user_id = c.user_id
 ),
 
 expenses as (
