@@ -14,6 +14,7 @@ import dagster as dg
 
 from ingestion.catalog import SYSTEMS
 from orchestration.abandoned_runs import is_abandoned
+from orchestration.asset_keys import LEDGER_KEY, REPORT_KEY, SNAPSHOT_KEY
 from orchestration.run_tags import AS_OF_TAG, FINISHED_TAG
 from q2c.alerts import AlertDigest
 from q2c.night import CheckOutcome, RunFacts, alert_digest, finish_night
@@ -92,11 +93,11 @@ def facts_from_events(
             path, metadata = materialization.asset_key.path, _plain(materialization.metadata)
             if path[0].startswith("raw_") and path[-1] == "batch_log" and "rows_landed" in metadata:
                 facts.rows_landed[path[0].removeprefix("raw_")] = int(metadata["rows_landed"])
-            elif path == ["recon", "exception_ledger"]:
+            elif path == LEDGER_KEY.path:
                 facts.ledger_metadata = metadata
-            elif path == ["published", "warehouse_snapshot"] and "path" in metadata:
+            elif path == SNAPSHOT_KEY.path and "path" in metadata:
                 facts.published_path = str(metadata["path"])
-            elif path == ["recon", "report"] and "path" in metadata:
+            elif path == REPORT_KEY.path and "path" in metadata:
                 facts.report_path = str(metadata["path"])
                 facts.report_as_of = metadata.get("as_of")
     facts.rows_landed = {system: facts.rows_landed.get(system, 0) for system in SYSTEMS}

@@ -8,11 +8,9 @@ check of this run failed. The copy itself is q2c.publish.
 import dagster as dg
 from dagster import DagsterEventType
 
-from orchestration.reconciliation.assets import LEDGER_KEY
+from orchestration.asset_keys import LEDGER_KEY, SNAPSHOT_KEY
 from q2c.publish import publish_snapshot
 from q2c.settings import Settings
-
-SNAPSHOT_KEY = dg.AssetKey(["published", "warehouse_snapshot"])
 
 
 def failed_blocking_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:

@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
+from orchestration.asset_keys import MART_EXPECTATIONS_KEY
 from q2c.quality import load_previous_row_counts, run_mart_expectations
 from q2c.quality.expectation_results import write_outcomes
 from q2c.quality.mart_checks import MART_CHECKS
 from q2c.settings import Settings
 from q2c.warehouse import warehouse_connection
 
-MART_EXPECTATIONS_KEY = dg.AssetKey(["quality", "mart_expectations"])
 MART_KEYS = {mart: dg.AssetKey(["marts", mart]) for mart in MART_CHECKS}
 
 

@@ -10,7 +10,8 @@ from urllib.parse import unquote, urlparse
 
 import dagster as dg
 
-from orchestration.quality.assets import MART_EXPECTATIONS_KEY, MART_KEYS, gx_docs_dir
+from orchestration.asset_keys import MART_EXPECTATIONS_KEY
+from orchestration.quality.assets import MART_KEYS, gx_docs_dir
 from q2c.quality.expectation_results import StoredOutcome, read_outcomes
 from q2c.settings import Settings
 from q2c.warehouse import warehouse_connection

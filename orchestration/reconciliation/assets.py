@@ -2,13 +2,11 @@
 
 import dagster as dg
 
+from orchestration.asset_keys import FINDINGS_KEY, LEDGER_KEY
 from orchestration.run_tags import run_as_of
 from q2c.ledger import apply_findings
 from q2c.settings import Settings
 from q2c.warehouse import warehouse_connection
-
-FINDINGS_KEY = dg.AssetKey(["recon", "findings"])
-LEDGER_KEY = dg.AssetKey(["recon", "exception_ledger"])
 
 
 @dg.asset(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.reconciliation.assets import LEDGER_KEY
+from orchestration.asset_keys import LEDGER_KEY
 from orchestration.run_tags import run_as_of
 from q2c.ledger import RuleReview, review_rules
 from q2c.reconciliation_config import load_recon_config

@@ -4,16 +4,13 @@ reconciliation report (downstream of the ledger) and the dbt docs (downstream of
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from orchestration.reconciliation.assets import FINDINGS_KEY, LEDGER_KEY
+from orchestration.asset_keys import DBT_DOCS_KEY, FINDINGS_KEY, LEDGER_KEY, REPORT_KEY
 from orchestration.review.dbt_docs import generate_dbt_docs
 from orchestration.run_tags import run_as_of
 from q2c.reconciliation_config import load_recon_config
 from q2c.report import LATEST_NAME, write_reconciliation_report
 from q2c.settings import Settings
 from q2c.warehouse import warehouse_connection
-
-REPORT_KEY = dg.AssetKey(["recon", "report"])
-DBT_DOCS_KEY = dg.AssetKey(["docs", "dbt_docs"])
 
 
 @dg.asset(

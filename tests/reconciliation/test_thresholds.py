@@ -10,31 +10,22 @@ import pytest
 
 from q2c.reconciliation_config import ReconConfigError, load_recon_config
 from q2c.settings import RECON_CONFIG_DEFAULT
-from tests.reconciliation.builders import (
-    account,
-    billing_customer,
-    billing_invoice,
-    engagement,
-    erp_customer,
-    erp_invoice,
-    opportunity,
-    time_entry,
-)
+from tests.reconciliation import builders as b
 from tests.reconciliation.recon_harness import AS_OF, Marts, ReconRun, default_vars, run_recon
 
 
 def build() -> Marts:
     m = Marts()
-    account(m, "AT")
-    billing_customer(m, "cus_T", "AT")
-    erp_customer(m, "ET", "AT")
-    account(m, "AT-NEW")
-    opportunity(m, "O-T-NEW", "AT-NEW", closed_days_ago=2)  # ACC-01/02 only when G < 2
-    opportunity(m, "O-T", "AT", code="P-T")
-    engagement(m, "P-T", opp_id="O-T", crm_id="AT", project_id="pt", erp_job_id="JT")
-    time_entry(m, "te-t-25", "P-T", "pt", spent_days_ago=25, rate=None)  # UNB-01 only when N < 25
-    billing_invoice(m, "in_T", "cus_T")
-    erp_invoice(m, "T-T", "ET", "in_T", total="1004.00")  # INV-03 only without 0.5 %
+    b.account(m, "AT")
+    b.billing_customer(m, "cus_T", "AT")
+    b.erp_customer(m, "ET", "AT")
+    b.account(m, "AT-NEW")
+    b.opportunity(m, "O-T-NEW", "AT-NEW", closed_days_ago=2)  # ACC-01/02 only when G < 2
+    b.opportunity(m, "O-T", "AT", code="P-T")
+    b.engagement(m, "P-T", opp_id="O-T", crm_id="AT", project_id="pt", erp_job_id="JT")
+    b.time_entry(m, "te-t-25", "P-T", "pt", spent_days_ago=25, rate=None)  # UNB-01 only when N < 25
+    b.billing_invoice(m, "in_T", "cus_T")
+    b.erp_invoice(m, "T-T", "ET", "in_T", total="1004.00")  # INV-03 only without 0.5 %
     return m
 
 

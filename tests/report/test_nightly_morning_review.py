@@ -9,9 +9,9 @@ from decimal import Decimal
 import dagster as dg
 import duckdb
 
+from orchestration.asset_keys import LEDGER_KEY
 from orchestration.automation import nightly_finished as nightly_alert_on_success
 from orchestration.night_record import digest_for_run
-from orchestration.reconciliation.assets import LEDGER_KEY
 from q2c.alerts import digest_to_json
 from q2c.quality.mart_checks import MART_CHECKS
 from q2c.settings import get_settings

@@ -77,33 +77,23 @@ SCENARIOS.add(
     [],
     "T&M is capped by Not_To_Exceed__c only (ambiguous: the Amount could be read as the cap)",
 )
-eng = engagement(
-    w,
-    products,
-    10,
-    currency="JPY",
-    rates=[("Senior Consultant", "25000", date(2025, 1, 1), None)],
-    amount="1000000",
-    nte="1000000",
-)
-bill(eng, "1100000")
-SCENARIOS.add(
-    "book01_jpy_zero_decimal",
-    [eng.opportunity_id],
-    [okey("BOOK-01", eng.opportunity_id)],
-    "1,100,000 JPY billed (110000000 would be the cents misreading) vs NTE 1,000,000",
-)
-eng = engagement(
-    w,
-    products,
-    11,
-    currency="JPY",
-    rates=[("Senior Consultant", "25000", date(2025, 1, 1), None)],
-    amount="1000000",
-    nte="1000000",
-)
-bill(eng, "990000")
-SCENARIOS.add("book01_jpy_under_cap", [eng.opportunity_id], [], "990,000 JPY must not be read as 9,900 x 100")
+# JPY is zero-decimal: an NTE of 1,000,000 JPY against billed subtotals either side of it
+for n, billed, label, over_cap, note in [
+    (10, "1100000", "book01_jpy_zero_decimal", True,
+     "1,100,000 JPY billed (110000000 would be the cents misreading) vs NTE 1,000,000"),
+    (11, "990000", "book01_jpy_under_cap", False, "990,000 JPY must not be read as 9,900 x 100"),
+]:  # fmt: skip
+    eng = engagement(
+        w,
+        products,
+        n,
+        currency="JPY",
+        rates=[("Senior Consultant", "25000", date(2025, 1, 1), None)],
+        amount="1000000",
+        nte="1000000",
+    )
+    bill(eng, billed)
+    SCENARIOS.add(label, [eng.opportunity_id], [okey("BOOK-01", eng.opportunity_id)] if over_cap else [], note)
 
 
 # ---- BOOK-02 ---------------------------------------------------------------------------

@@ -41,36 +41,17 @@ nonbillable = engagement(w, products, 4, rates=RATES, billable=False)
 senior = w.user(501, [SENIOR, CONSULTANT])
 consultant = w.user(502, [CONSULTANT, SENIOR])
 
-w.invoice(
-    "in_unbpaid",
-    std.billing_customer_id,
-    "USD",
-    status="paid",
-    paid_on=ago(5),
-    project_code=std.code,
-    lines=[{"amount": "100.00"}],
-)
-w.invoice(
-    "in_unbdraft",
-    std.billing_customer_id,
-    "USD",
-    status="draft",
-    finalized=None,
-    project_code=std.code,
-    lines=[{"amount": "100.00"}],
-)
-w.invoice(
-    "in_unbvoid",
-    std.billing_customer_id,
-    "USD",
-    status="void",
-    voided_on=ago(5),
-    project_code=std.code,
-    lines=[{"amount": "100.00"}],
-)
-w.invoice(
-    "in_unbopen", std.billing_customer_id, "USD", status="open", project_code=std.code, lines=[{"amount": "100.00"}]
-)
+# one invoice of std per billing status that UNB-02 tells apart
+for invoice_id, status, dates in [
+    ("in_unbpaid", "paid", {"paid_on": ago(5)}),
+    ("in_unbdraft", "draft", {"finalized": None}),
+    ("in_unbvoid", "void", {"voided_on": ago(5)}),
+    ("in_unbopen", "open", {}),
+]:
+    w.invoice(
+        invoice_id, std.billing_customer_id, "USD", status=status, project_code=std.code,
+        lines=[{"amount": "100.00"}], **dates,
+    )  # fmt: skip
 PAID = {"id": "in_unbpaid", "number": "Q2-PAID"}
 
 
