@@ -10,11 +10,13 @@ from dagster._core.storage.dagster_run import IN_PROGRESS_RUN_STATUSES, RunsFilt
 
 from orchestration.abandoned_runs import fail_abandoned_runs
 from orchestration.ingestion.landing_watch import advance_cursor, new_complete_batches, parse_cursor
-from orchestration.night_record import finish_reason, finish_run
+from orchestration.night_record import finish_reason, finish_run, refusal
 from orchestration.run_tags import TRIGGER_TAG
+from q2c.run_lock import lock_holder
 from q2c.settings import Settings
 
 NIGHTLY_JOB_NAME = "nightly"
+NIGHTLY_TAG = "q2c/nightly"
 SENSOR_FINISHER = "the run-status sensor"
 
 nightly_job = dg.define_asset_job(
@@ -22,6 +24,8 @@ nightly_job = dg.define_asset_job(
     selection=dg.AssetSelection.all(),
     # one process: a process per step costs 5-14 s each here
     executor_def=dg.in_process_executor,
+    # the run queue admits one run of this tag at a time (orchestration.launch.INSTANCE_CONFIG)
+    tags={NIGHTLY_TAG: "true"},
     description=(
         "Land every complete batch, dbt build (models, tests, reconciliation rules), update the exception "
         "ledger, check the rules and the marts, write the report and docs, publish the analyst snapshot."
@@ -47,9 +51,12 @@ def build_schedule(timezone: str) -> dg.ScheduleDefinition:
         name="nightly_0200",
         description=f"The nightly run at 02:00 ({timezone}, Q2C_SCHEDULE_TIMEZONE).",
     )
-    def nightly_schedule(context: dg.ScheduleEvaluationContext):
+    def nightly_schedule(context: dg.ScheduleEvaluationContext, settings: dg.ResourceParam[Settings]):
         if nightly_in_progress(context.instance):
             return dg.SkipReason("a nightly run is still in progress")
+        holder = lock_holder(settings)
+        if holder is not None:  # e.g. a `q2c run` recording its runs in another Dagster instance
+            return dg.SkipReason(holder.describe())
         return dg.RunRequest(tags={TRIGGER_TAG: "schedule"})
 
     return nightly_schedule
@@ -67,7 +74,7 @@ def new_batch_sensor(context: dg.SensorEvaluationContext, settings: dg.ResourceP
     new = new_complete_batches(settings.landing_dir, seen)
     if not new:
         return dg.SkipReason("no new complete batch")
-    if nightly_in_progress(context.instance):
+    if nightly_in_progress(context.instance) or lock_holder(settings) is not None:
         # keep the cursor: the batches are picked up on a later tick, after this run
         return dg.SkipReason("new batches found, but a nightly run is in progress")
     cursor = advance_cursor(seen, new)
@@ -85,6 +92,10 @@ def new_batch_sensor(context: dg.SensorEvaluationContext, settings: dg.ResourceP
 
 def _finish(context: dg.RunStatusSensorContext, settings: Settings, *, failed: bool) -> dg.SkipReason | None:
     run = context.dagster_run
+    refused = refusal(context.instance, run.run_id) if failed else None
+    if refused:
+        # nothing of the night ran: the summary and alert of the running night are not touched
+        return dg.SkipReason(f"run {run.run_id} was refused: {refused}")
     reason = finish_reason(run)
     if reason:
         return dg.SkipReason(reason)

@@ -18,6 +18,7 @@ from orchestration.asset_keys import LEDGER_KEY, REPORT_KEY, SNAPSHOT_KEY
 from orchestration.run_tags import AS_OF_TAG, FINISHED_TAG
 from q2c.alerts import AlertDigest
 from q2c.night import CheckOutcome, RunFacts, alert_digest, finish_night
+from q2c.run_lock import REFUSAL
 from q2c.run_summary import NightlyResult
 from q2c.settings import Settings
 
@@ -139,6 +140,23 @@ def finish_run(
     if instance.get_run_by_id(run_id) is not None:
         instance.add_run_tags(run_id, {FINISHED_TAG: by})
     return result
+
+
+def _error_texts(event: dg.DagsterEvent) -> Iterable[str]:
+    error = getattr(event.event_specific_data, "error", None)
+    while error is not None:
+        yield error.message or ""
+        error = error.cause
+
+
+def refusal(instance: dg.DagsterInstance, run_id: str) -> str | None:
+    """The message of a run refused because another nightly held the warehouse, if it was."""
+    for entry in instance.all_logs(run_id):
+        texts = [entry.message or "", *(_error_texts(entry.dagster_event) if entry.dagster_event else ())]
+        for text in texts:
+            if REFUSAL in text:
+                return text.strip().splitlines()[0]
+    return None
 
 
 def finish_reason(run: dg.DagsterRun) -> str | None:

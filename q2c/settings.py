@@ -54,6 +54,8 @@ class Settings:
     # Q2C_AS_OF: the as-of date of every run until unset (a run's own tag still wins)
     as_of: date | None = None
     schedule_timezone: str = "UTC"
+    # how long a nightly waits for another one to finish before it is refused (0: refuse at once)
+    nightly_lock_wait_seconds: float = 0.0
     # where `q2c demo --api` keeps the stand-in APIs' own demo data
     api_standin_dir: Path | None = None
     # Q2C_<SYSTEM>_* / Q2C_API_* / Q2C_ALERT_* as read: parsed by the API and alert modules
@@ -86,6 +88,7 @@ class Settings:
             "Q2C_PUBLISHED_PATH": str(self.published_path),
             "Q2C_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
             "Q2C_DOCS": "on" if self.build_docs else "off",
+            "Q2C_NIGHTLY_LOCK_WAIT_SECONDS": str(self.nightly_lock_wait_seconds),
             "DAGSTER_HOME": str(self.dagster_home),
         }
         return {**self.passed_through, **env}
@@ -112,6 +115,17 @@ def _memory_limit(environ: Mapping[str, str]) -> str:
     if not _MEMORY_LIMIT.fullmatch(value):
         raise SettingsError(f"Q2C_DUCKDB_MEMORY_LIMIT={value!r}: expected a size such as 1GB or 768MB")
     return value
+
+
+def _seconds(environ: Mapping[str, str], var: str) -> float:
+    value = environ.get(var, "").strip()
+    try:
+        seconds = float(value) if value else 0.0
+    except ValueError:
+        raise SettingsError(f"{var}={value!r}: expected a number of seconds") from None
+    if not 0 <= seconds <= 24 * 3600:
+        raise SettingsError(f"{var}={value!r}: expected 0 to 86400 seconds")
+    return seconds
 
 
 def parse_as_of(text: str, source: str) -> date:
@@ -143,6 +157,7 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         duckdb_memory_limit=_memory_limit(env),
         as_of=parse_as_of(as_of_text, "environment variable Q2C_AS_OF") if as_of_text else None,
         schedule_timezone=env.get("Q2C_SCHEDULE_TIMEZONE", "").strip() or "UTC",
+        nightly_lock_wait_seconds=_seconds(env, "Q2C_NIGHTLY_LOCK_WAIT_SECONDS"),
         api_standin_dir=Path(standin).expanduser().resolve() if standin else None,
         passed_through=MappingProxyType({k: v for k, v in env.items() if _PASSED_THROUGH.fullmatch(k)}),
     )

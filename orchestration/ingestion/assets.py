@@ -15,6 +15,7 @@ from dagster_dlt.translator import DltResourceTranslatorData
 
 from ingestion.catalog import BATCH_LOG, SYSTEMS, raw_dataset
 from ingestion.landing import LandingReport, land, spec_pipeline, spec_source
+from q2c.run_lock import LockHolder
 from q2c.settings import Settings
 
 
@@ -77,7 +78,12 @@ def system_assets(system: str) -> dg.AssetsDefinition:
         name=f"land_{system}",
         dagster_dlt_translator=RawTableTranslator(system=system),
     )
-    def _land(context: dg.AssetExecutionContext, dlt: DagsterDltResource, settings: dg.ResourceParam[Settings]):
+    def _land(
+        context: dg.AssetExecutionContext,
+        dlt: DagsterDltResource,
+        settings: dg.ResourceParam[Settings],
+        night_lock: dg.ResourceParam[LockHolder],  # a writer of the warehouse: one night at a time
+    ):
         results: list = []
 
         def run_with_dagster(source, pipeline) -> None:

@@ -10,6 +10,7 @@ from dagster import DagsterEventType
 
 from orchestration.asset_keys import LEDGER_KEY, SNAPSHOT_KEY
 from q2c.publish import publish_snapshot
+from q2c.run_lock import LockHolder
 from q2c.settings import Settings
 
 
@@ -33,7 +34,11 @@ def failed_blocking_checks(instance: dg.DagsterInstance, run_id: str) -> list[st
         "data/published/warehouse.duckdb): written as a new file, then atomically swapped in."
     ),
 )
-def warehouse_snapshot(context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
+def warehouse_snapshot(
+    context: dg.AssetExecutionContext,
+    settings: dg.ResourceParam[Settings],
+    night_lock: dg.ResourceParam[LockHolder],  # a writer of the warehouse: one night at a time
+) -> dg.MaterializeResult:
     failed = failed_blocking_checks(context.instance, context.run_id)
     if failed:
         raise dg.Failure(f"not published: blocking check(s) failed: {', '.join(failed)}")

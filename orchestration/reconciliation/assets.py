@@ -5,6 +5,7 @@ import dagster as dg
 from orchestration.asset_keys import FINDINGS_KEY, LEDGER_KEY
 from orchestration.run_tags import run_as_of
 from q2c.ledger import apply_findings
+from q2c.run_lock import LockHolder
 from q2c.settings import Settings
 from q2c.warehouse import warehouse_connection
 
@@ -19,7 +20,11 @@ from q2c.warehouse import warehouse_connection
         "ledger that persists across runs (open, seen again, resolved, reopened)."
     ),
 )
-def exception_ledger(context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
+def exception_ledger(
+    context: dg.AssetExecutionContext,
+    settings: dg.ResourceParam[Settings],
+    night_lock: dg.ResourceParam[LockHolder],  # a writer of the warehouse: one night at a time
+) -> dg.MaterializeResult:
     as_of = run_as_of(context.run.tags, settings)
     with warehouse_connection(settings) as conn:
         update = apply_findings(conn, as_of, run_id=context.run_id)

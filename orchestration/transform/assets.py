@@ -14,6 +14,7 @@ from orchestration.run_tags import run_as_of
 from orchestration.transform.dbt_cli import dbt_environment
 from q2c.dbt_build_state import build_fingerprint, forget_build, last_build_fingerprint, record_build
 from q2c.reconciliation_config import load_recon_config
+from q2c.run_lock import LockHolder
 from q2c.settings import Settings
 from q2c.warehouse import warehouse_connection
 
@@ -48,7 +49,12 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
     translator = Q2cDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
     @dbt_assets(manifest=project.manifest_path, project=project, dagster_dbt_translator=translator, name="dbt_build")
-    def q2c_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: dg.ResourceParam[Settings]):
+    def q2c_dbt_assets(
+        context: dg.AssetExecutionContext,
+        dbt: DbtCliResource,
+        settings: dg.ResourceParam[Settings],
+        night_lock: dg.ResourceParam[LockHolder],  # a writer of the warehouse: one night at a time
+    ):
         as_of = run_as_of(context.run.tags, settings)
         build_vars = dbt_build_vars(settings, as_of)
         whole = not context.is_subset

@@ -151,7 +151,13 @@ def print_result(result: NightlyResult) -> None:
 
 
 def _run(as_of: date | None) -> None:
-    result = run_nightly(as_of, echo=typer.echo)
+    from q2c.run_lock import NightlyInProgress
+
+    try:
+        result = run_nightly(as_of, echo=typer.echo)
+    except NightlyInProgress as exc:
+        typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from None
     print_result(result)
     if not result.success:
         raise typer.Exit(1)
