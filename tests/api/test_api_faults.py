@@ -87,6 +87,7 @@ def test_bad_token_fails_the_nightly_landing_step_and_loads_nothing(
     servers: StandinServers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from orchestration.ingestion.assets import system_assets
+    from orchestration.resources import night_lock_resource
     from q2c.settings import get_settings
 
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
@@ -95,7 +96,7 @@ def test_bad_token_fails_the_nightly_landing_step_and_loads_nothing(
     monkeypatch.setenv("Q2C_CRM_API_TOKEN", "expired-or-wrong")
     result = dg.materialize(
         [system_assets("crm")],
-        resources={"dlt": DagsterDltResource(), "settings": get_settings()},
+        resources={"dlt": DagsterDltResource(), "settings": get_settings(), "night_lock": night_lock_resource},
         raise_on_error=False,
     )
     assert not result.success
