@@ -89,7 +89,10 @@ def night_as_of(facts: RunFacts, settings: Settings) -> date | None:
         return newest_loaded_batch_date(conn)
 
 
-def night_result(facts: RunFacts, settings: Settings) -> NightlyResult:
+Loaded = tuple[ReconConfig | None, str | None]  # the config, or the error that stopped it loading
+
+
+def night_result(facts: RunFacts, settings: Settings, loaded: Loaded | None = None) -> NightlyResult:
     result = NightlyResult(success=facts.success, run_id=facts.run_id, failures=list(facts.failures))
     result.rows_landed = dict(facts.rows_landed)
     result.skipped_stages = list(facts.skipped_stages)
@@ -100,7 +103,7 @@ def night_result(facts: RunFacts, settings: Settings) -> NightlyResult:
     result.ledger = {k: v for k, v in facts.ledger_metadata.items() if isinstance(v, int)}
     result.published_path = Path(facts.published_path) if facts.published_path else None
     result.html_report_path = Path(facts.report_path) if facts.report_path else None
-    config, config_error = _load_config(settings)
+    config, config_error = loaded or _load_config(settings)
     if config_error:
         result.failures.append(config_error)
     try:
@@ -121,11 +124,13 @@ def night_result(facts: RunFacts, settings: Settings) -> NightlyResult:
     return result
 
 
-def alert_digest(facts: RunFacts, settings: Settings, *, failed: bool | None = None) -> AlertDigest | None:
+def alert_digest(
+    facts: RunFacts, settings: Settings, *, failed: bool | None = None, loaded: Loaded | None = None
+) -> AlertDigest | None:
     """The run's digest, or None when it succeeded without a failed ERROR check. ``failed``
     overrides the recorded status (a caller that saw the run fail before it could record it)."""
     failed = (not facts.success) if failed is None else failed
-    config, _ = _load_config(settings)
+    config, _ = loaded or _load_config(settings)
     currency = config.reporting_currency if config else "n/a"
     failed_rules: list[FailedRule] = []
     failed_checks: list[str] = []
@@ -156,14 +161,14 @@ def alert_digest(facts: RunFacts, settings: Settings, *, failed: bool | None = N
     )
 
 
-def send_night_alert(facts: RunFacts, settings: Settings) -> list[str]:
+def send_night_alert(facts: RunFacts, settings: Settings, loaded: Loaded | None = None) -> list[str]:
     """Send the run's digest, if it needs one, to every configured sink; one line per sink.
     Never raises: an alert that cannot be sent must not turn a finished night into a failure."""
     env = settings.passed_through
     if not configured_sinks(env):
         return []
     try:
-        digest = alert_digest(facts, settings)
+        digest = alert_digest(facts, settings, loaded=loaded)
         if digest is None:
             return []
         results = send_digest(digest, env)
@@ -181,9 +186,10 @@ def send_night_alert(facts: RunFacts, settings: Settings) -> list[str]:
 def finish_night(facts: RunFacts, settings: Settings) -> NightlyResult:
     """Everything a finished run produces beyond its assets: the result, the Markdown summary
     and the alert digest."""
-    result = night_result(facts, settings)
-    config, _ = _load_config(settings)
+    loaded = _load_config(settings)  # once for the result, the summary and the digest
+    result = night_result(facts, settings, loaded)
+    config, _ = loaded
     currency = config.reporting_currency if config else "reporting currency"
     result.report_path = write_report(result, settings.reports_dir, currency)
-    result.alert_lines = send_night_alert(facts, settings)
+    result.alert_lines = send_night_alert(facts, settings, loaded)
     return result

@@ -18,9 +18,8 @@ from typing import Any
 
 import yaml
 
-# The dbt project sits beside the q2c package (as q2c.settings.DBT_PROJECT_DIR says; not imported
-# from there so that this module stays importable by settings' own consumers without a cycle).
-DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+from q2c.settings import DBT_PROJECT_DIR
+
 DBT_PROJECT_FILE = DBT_PROJECT_DIR / "dbt_project.yml"
 FINDINGS_MODELS_FILE = DBT_PROJECT_DIR / "models" / "reconciliation" / "_reconciliation__models.yml"
 FINDINGS_MODEL = "findings"
