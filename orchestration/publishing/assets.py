@@ -9,9 +9,11 @@ import dagster as dg
 from dagster import DagsterEventType
 
 from orchestration.asset_keys import LEDGER_KEY, SNAPSHOT_KEY
+from q2c.night_steps import PUBLISH, record_step
 from q2c.publish import publish_snapshot
 from q2c.run_lock import LockHolder
 from q2c.settings import Settings
+from q2c.warehouse import warehouse_connection
 
 
 def failed_blocking_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:
@@ -43,6 +45,8 @@ def warehouse_snapshot(
     if failed:
         raise dg.Failure(f"not published: blocking check(s) failed: {', '.join(failed)}")
     snapshot = publish_snapshot(settings.duckdb_path, settings.published_path, settings.duckdb_memory_limit)
+    with warehouse_connection(settings) as conn:
+        record_step(conn, PUBLISH, context.run_id)
     context.log.info(
         f"published {snapshot.path} ({snapshot.tables} tables, {snapshot.views} views, "
         f"{snapshot.size_bytes / 1e6:.1f} MB) in {snapshot.seconds:.1f} s"

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from orchestration.asset_keys import MART_EXPECTATIONS_KEY
+from q2c.night_steps import QUALITY, record_step
 from q2c.quality import load_previous_row_counts, run_mart_expectations
 from q2c.quality.expectation_results import write_outcomes
 from q2c.quality.mart_checks import MART_CHECKS
@@ -47,6 +48,7 @@ def mart_expectations(context: dg.AssetExecutionContext, settings: dg.ResourcePa
     )
     with warehouse_connection(settings) as conn:
         write_outcomes(conn, context.run.run_id, outcomes, datetime.now(UTC).replace(tzinfo=None))
+        record_step(conn, QUALITY, context.run_id)
     failed = [o for o in outcomes if not o.success]
     for o in failed:
         context.log.warning(o.details)

@@ -5,6 +5,7 @@ import dagster as dg
 from orchestration.asset_keys import FINDINGS_KEY, LEDGER_KEY
 from orchestration.run_tags import run_as_of
 from q2c.ledger import apply_findings
+from q2c.night_steps import LEDGER, record_step
 from q2c.run_lock import LockHolder
 from q2c.settings import Settings
 from q2c.warehouse import warehouse_connection
@@ -29,6 +30,7 @@ def exception_ledger(
     with warehouse_connection(settings) as conn:
         update = apply_findings(conn, as_of, run_id=context.run_id)
         active = conn.execute("SELECT count(*) FROM recon.exceptions WHERE status <> 'resolved'").fetchall()[0][0]
+        record_step(conn, LEDGER, context.run_id)
     context.log.info(
         f"ledger as of {as_of}: {update.findings} findings, {update.new} new, "
         f"{update.reopened} reopened, {update.resolved} resolved"

@@ -7,6 +7,7 @@ from dagster_dbt import DbtCliResource
 from orchestration.asset_keys import DBT_DOCS_KEY, FINDINGS_KEY, LEDGER_KEY, REPORT_KEY
 from orchestration.review.dbt_docs import generate_dbt_docs
 from orchestration.run_tags import run_as_of
+from q2c.night_steps import DOCS, REPORT, record_step
 from q2c.reconciliation_config import load_recon_config
 from q2c.report import LATEST_NAME, write_reconciliation_report
 from q2c.settings import Settings
@@ -30,6 +31,7 @@ def reconciliation_report(
     config = load_recon_config(settings.recon_config_path)
     with warehouse_connection(settings) as conn:
         path = write_reconciliation_report(conn, as_of, settings.reports_dir, config, run_id=context.run.run_id)
+        record_step(conn, REPORT, context.run_id)
     context.log.info(f"reconciliation report: {path}")
     return dg.MaterializeResult(
         metadata={
@@ -54,4 +56,6 @@ def dbt_docs(
         context.log.info("dbt docs switched off (Q2C_DOCS=off)")
         return dg.MaterializeResult(metadata={"switched_off": "Q2C_DOCS=off"})
     index = generate_dbt_docs(dbt, settings, run_as_of(context.run.tags, settings))
+    with warehouse_connection(settings) as conn:
+        record_step(conn, DOCS, context.run_id)
     return dg.MaterializeResult(metadata={"index": dg.MetadataValue.path(str(index))})

@@ -13,6 +13,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from orchestration.run_tags import run_as_of
 from orchestration.transform.dbt_cli import dbt_environment
 from q2c.dbt_build_state import build_fingerprint, forget_build, last_build_fingerprint, record_build
+from q2c.night_steps import unfinished_steps
 from q2c.reconciliation_config import load_recon_config
 from q2c.run_lock import LockHolder
 from q2c.settings import Settings
@@ -60,14 +61,19 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         whole = not context.is_subset
         with warehouse_connection(settings) as conn:
             fingerprint = build_fingerprint(conn, build_vars, project.manifest_path)
-            if whole and fingerprint == last_build_fingerprint(conn):
-                # nothing landed and nothing changed: the models already hold this build's result;
+            current = whole and fingerprint == last_build_fingerprint(conn)
+            unfinished = unfinished_steps(conn, fingerprint, settings.build_docs) if current else []
+            if current and not unfinished:
+                # nothing landed, nothing changed, and every later step finished with this build:
                 # yielding nothing skips the downstream steps (ledger, rule checks) as well
                 context.log.info(
                     f"dbt build as of {as_of} skipped: no new load, same vars and project since the last build"
                 )
                 return
             forget_build(conn)
+        if unfinished:
+            # a killed run left these undone: rebuilding runs every step downstream again
+            context.log.info(f"dbt build as of {as_of}: the last run did not finish {', '.join(unfinished)}")
         context.log.info(f"dbt build as of {as_of}")
         with dbt_environment(settings, build_vars):
             invocation = dbt.cli(

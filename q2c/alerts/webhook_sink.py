@@ -6,7 +6,7 @@ import json
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from q2c.alerts.digest import AlertDigest, digest_to_json
 from q2c.alerts.sink_result import SinkResult, redact
@@ -27,8 +27,19 @@ class WebhookConfig:
         return f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}"
 
 
+def url_secrets(url: str) -> list[str]:
+    """Every part of a webhook URL but its scheme, host and port, longest first: a server
+    or library may echo any of them (the path with its query, the query alone, one value)."""
+    parts = urlsplit(url)
+    tail = parts.path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+    pieces = [url, tail, parts.path, parts.query, parts.fragment, parts.username, parts.password]
+    pieces += [value for _, value in parse_qsl(parts.query, keep_blank_values=False)]
+    pieces += [segment for segment in parts.path.split("/") if len(segment) > 2]
+    return sorted({p for p in pieces if p and p != "/"}, key=len, reverse=True)
+
+
 def send_webhook(digest: AlertDigest, config: WebhookConfig) -> SinkResult:
-    secrets = [config.token, config.url, urlsplit(config.url).path if len(urlsplit(config.url).path) > 1 else None]
+    secrets = [config.token, *url_secrets(config.url)]
     if urlsplit(config.url).scheme not in ("http", "https"):
         return SinkResult("webhook", False, "(invalid URL)", "Q2C_ALERT_WEBHOOK_URL must be an http(s) URL")
     body = json.dumps(digest_to_json(digest)).encode("utf-8")

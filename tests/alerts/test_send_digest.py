@@ -207,3 +207,17 @@ def test_money_is_never_a_float():
     assert FailedRule("INV-03", 1, Decimal("0.10"), "EUR").amount_at_risk_reporting == "0.10"
     with pytest.raises(ValueError, match="run_status"):
         AlertDigest(as_of=date(2026, 1, 1), run_status="ok")
+
+
+@pytest.mark.parametrize("webhook_server", [(404, "no hook at /hooks/SECRET-PATH?code=QSECRET&x=1")], indirect=True)
+def test_webhook_url_is_masked_whole_but_its_host(digest, webhook_server, caplog):
+    url = f"http://127.0.0.1:{webhook_server.port}/hooks/SECRET-PATH?code=QSECRET&x=1"
+    env = {**_webhook_env(webhook_server), "Q2C_ALERT_WEBHOOK_URL": url}
+    with caplog.at_level(logging.DEBUG):
+        (result,) = send_digest(digest, env=env)
+    assert not result.success
+    assert result.target == f"http://127.0.0.1:{webhook_server.port}"
+    shown = f"{result.target} {result.detail} {caplog.text}"
+    for secret in ("SECRET-PATH", "QSECRET", "code=", "/hooks"):
+        assert secret not in shown, shown
+    assert result.error == "webhook answered HTTP 404 Not Found: no hook at ***"
