@@ -101,7 +101,7 @@ def _resources(system: str, run: LandingRun) -> list[DltResource]:
             _quarantine_items(run),
             name=QUARANTINE,
             write_disposition="append",
-            columns={"line_number": {"data_type": "bigint"}},
+            columns={"line_number": {"data_type": "bigint"}, "physical_line": {"data_type": "bigint"}},
         )
     )
     assert [r.name for r in resources[:-2]] == raw_tables(system)
