@@ -1,7 +1,8 @@
 """The dlt source of one system: a resource per raw table plus batch_log and raw_quarantine.
 
 Write dispositions: parents upsert on their primary key; a table fed by a pending `full`
-batch is switched to replace for that run (dynamic hint on its first item). Child tables
+batch whose file loaded cleanly is switched to replace for that run (dynamic hint on its first
+item; LandingRun._plan_object has the rule). Child tables
 merge by delete-insert on the parent id (merge_key) with tombstone rows flagged in
 ``_q2c_deleted`` (a dlt hard-delete column), so a parent's children are exactly those of
 its newest version.
@@ -101,7 +102,7 @@ def _resources(system: str, run: LandingRun) -> list[DltResource]:
             _quarantine_items(run),
             name=QUARANTINE,
             write_disposition="append",
-            columns={"line_number": {"data_type": "bigint"}},
+            columns={"line_number": {"data_type": "bigint"}, "physical_line": {"data_type": "bigint"}},
         )
     )
     assert [r.name for r in resources[:-2]] == raw_tables(system)

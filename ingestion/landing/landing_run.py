@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from ingestion.catalog import ObjectSpec, objects
 from ingestion.landing.manifest import BatchRejected, Manifest, discover_batches, read_manifest, unlisted_files
+from ingestion.landing.raw_tables import declared_tables
 from ingestion.landing.readers import ParsedFile, ident, parse_file, sql_str
 from ingestion.landing.redelivery import accepted_content, changed_redelivery
 from ingestion.landing.report import HELD, LOADED, REJECTED, SKIPPED, BatchReport, FileReport, LandingReport
@@ -70,7 +71,7 @@ class _AcceptedBatch:
 @dataclass(frozen=True)
 class TableOutput:
     relation: str  # scratch table holding the rows to send
-    replace: bool  # a full batch is among the sources: the raw table is replaced
+    replace: bool  # a clean full file is among the sources: the raw table is replaced
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,11 @@ class LandingRun:
                     )
                 if af.validation.rows_quarantined:
                     self._quarantine.append(quarantine_rows(self._con, af.parsed, af.tag, self.system, batch_dir.name))
+                    if manifest.mode == "full":
+                        report.warnings.append(
+                            f"{fr.file}: {af.validation.rows_quarantined} record(s) quarantined: records missing "
+                            "from this full batch are not purged until a full batch loads cleanly"
+                        )
             report.warnings += [
                 f"{name}: not listed in the manifest, ignored" for name in unlisted_files(batch_dir, manifest)
             ]
@@ -252,17 +258,20 @@ class LandingRun:
 
     # -- planning ----------------------------------------------------------------------
     def _plan_object(self, spec: ObjectSpec, accepted: list[_AcceptedBatch]) -> None:
-        sources = [
-            (b.manifest, af)
-            for b in accepted
-            for af in b.files
-            if af.parsed.spec.object == spec.object and af.validation.rows_valid > 0
-        ]
-        fulls = [i for i, (m, _) in enumerate(sources) if m.mode == "full"]
-        replace = bool(fulls)
-        if fulls:  # a full batch supersedes every earlier pending batch of the object
-            sources = sources[fulls[-1] :]
+        """The rows each raw table of ``spec`` gets from the pending batches, and whether they
+        replace it. A full batch purges only what it shows to be gone: only a full file with no
+        quarantined record replaces the table (and supersedes the earlier pending batches). A
+        quarantined record is no evidence of a purge, so a full file with any (an all-bad file
+        too) merges like an incremental one: every record keeps its last loaded version."""
+        files = [(b.manifest, af) for b in accepted for af in b.files if af.parsed.spec.object == spec.object]
+        clean_fulls = [i for i, (m, af) in enumerate(files) if m.mode == "full" and af.validation.rows_quarantined == 0]
+        replace = bool(clean_fulls)
+        if clean_fulls:
+            files = files[clean_fulls[-1] :]
+        sources = [(m, af) for m, af in files if af.validation.rows_valid > 0]
         if not sources:
+            if replace:  # a clean, empty full file: every record was purged
+                self._plan_empty_replace(spec)
             return
         con = self._con
         columns: list[str] = []
@@ -313,6 +322,17 @@ class LandingRun:
             con.execute(f"CREATE VIEW {child_final} AS {children}")
             self._outputs[child.table] = TableOutput(child_final, replace)
 
+    def _plan_empty_replace(self, spec: ObjectSpec) -> None:
+        """Empty outputs that replace the object's tables (declared columns, no rows)."""
+        tables = declared_tables(self.system)
+        for table in [spec.table, *(c.table for c in spec.children)]:
+            cols = ", ".join(f"NULL::{t} AS {ident(c)}" for c, t in tables[table] if c != "_dlt_load_id")
+            relation = f"out_{table}"
+            self._con.execute(
+                f"CREATE VIEW {relation} AS SELECT {cols}, 0 AS _q2c_file_no, 0::BIGINT AS _q2c_rn WHERE false"
+            )
+            self._outputs[table] = TableOutput(relation, True)
+
     # -- serving -----------------------------------------------------------------------
     def table_output(self, table: str) -> TableOutput | None:
         return self._outputs.get(table)
@@ -331,6 +351,8 @@ class LandingRun:
                 if batch.num_rows:
                     total += batch.num_rows
                     yield pa.Table.from_batches([batch])
+            if not total and out.replace:  # dlt truncates a replaced table only when given an item
+                yield reader.schema.empty_table()
         finally:
             cursor.close()
             self.report.rows_written[table] = total

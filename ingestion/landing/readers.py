@@ -3,7 +3,8 @@
 Everything stays inside DuckDB (columnar, spills to disk) so a 5M-row file never becomes
 Python objects. Record numbers come from the scratch table's rowid: DuckDB keeps a file
 scan's order when it materialises it (preserve_insertion_order), so rowid + 1 is the data
-record's position in the file (CSV: 1 = first line after the header; JSONL: line number).
+record's number in the file (CSV: 1 = first record after the header; JSONL: line number;
+line_numbers.py maps CSV records to physical lines where that is needed).
 
 JSON numbers: DuckDB's JSON functions parse numbers into doubles, so money is never taken
 from them. The exact text of a decimal field is cut out of the raw line with a key-anchored
@@ -25,6 +26,7 @@ import duckdb
 from dlt.common.normalizers.naming.snake_case import NamingConvention
 
 from ingestion.catalog import BOOL, DEC, INT, SQL_TYPES, TEXT, ChildSpec, Field, ObjectSpec
+from ingestion.landing.line_numbers import count_lines, csv_record_at_line
 from ingestion.landing.manifest import BatchRejected, ManifestFile
 
 ERR_SEP = "\x1f"  # separates field / check / detail inside one _q2c_errors entry
@@ -84,21 +86,36 @@ def parse_file(con: duckdb.DuckDBPyConnection, mf: ManifestFile, tag: str) -> Pa
         except (duckdb.OutOfMemoryException, duckdb.InterruptException):
             raise  # this machine's limits, not a fault of the file: fail the run, reject nothing
         except (duckdb.Error, UnicodeDecodeError) as exc:
-            encoding = utf8_problem(mf.path)
+            encoding = utf8_problem(mf.path, is_csv=mf.spec.is_csv)
             if encoding is not None:
                 raise BatchRejected(f"{mf.name}: unparseable: {encoding}") from None
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise BatchRejected(f"{mf.name}: unparseable ({first_line})") from None
     if parsed.rows != mf.rows:
-        raise BatchRejected(
-            f"{mf.name}: row count mismatch (manifest {mf.rows}, file {parsed.rows}); truncated or corrupt"
-        )
+        raise BatchRejected(f"{mf.name}: {_row_count_problem(mf, parsed.rows)}")
     return parsed
 
 
-def utf8_problem(path: Path) -> str | None:
-    """Where a file stops being UTF-8 (the extract contract's encoding), or None.
-    Only called once parsing failed, so the happy path never reads the file twice."""
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _row_count_problem(mf: ManifestFile, records: int) -> str:
+    """The manifest counts data records (extract contract); say what the file holds, in
+    physical lines too where they differ (a manifest that counted lines is not a damaged file)."""
+    lines = count_lines(mf.path)
+    if mf.spec.is_csv and lines:
+        lines -= 1  # the header
+    problem = f"manifest says {_plural(mf.rows, 'row')}, the file holds {_plural(records, 'record')}"
+    if lines != records:
+        problem += f" ({_plural(lines, 'physical line')})"
+    return problem
+
+
+def utf8_problem(path: Path, is_csv: bool = False) -> str | None:
+    """Where a file stops being UTF-8 (the extract contract's encoding), or None; for a CSV
+    file as record and physical line (line_numbers.py). Only called once parsing failed, so
+    the happy path never reads the file twice."""
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     line = 1
     with open(path, "rb") as fh:
@@ -107,15 +124,20 @@ def utf8_problem(path: Path) -> str | None:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:  # exc.object: undecoded tail of the last chunk + chunk
                 line += exc.object[: exc.start].count(b"\n")
-                return (
-                    f"not UTF-8 text (wrong encoding?): byte 0x{exc.object[exc.start]:02x} on line {line} of the file"
-                )
+                where = _csv_position(path, line) if is_csv else f"on line {line} of the file"
+                return f"not UTF-8 text (wrong encoding?): byte 0x{exc.object[exc.start]:02x} {where}"
             line += chunk.count(b"\n")
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return f"not UTF-8 text (wrong encoding?): incomplete character at the end of the file (line {line})"
+        where = _csv_position(path, line) if is_csv else f"line {line}"
+        return f"not UTF-8 text (wrong encoding?): incomplete character at the end of the file ({where})"
     return None
+
+
+def _csv_position(path: Path, line: int) -> str:
+    record = csv_record_at_line(path, line)
+    return f"in the header, physical line {line}" if record == 0 else f"in record {record}, physical line {line}"
 
 
 def _parse_csv(con: duckdb.DuckDBPyConnection, mf: ManifestFile, tag: str) -> ParsedFile:

@@ -19,6 +19,7 @@ import polars as pl
 import pyarrow as pa_arrow
 
 from ingestion.catalog import ChildSpec, ObjectSpec
+from ingestion.landing.line_numbers import count_lines, csv_record_lines
 from ingestion.landing.manifest import BatchRejected
 from ingestion.landing.readers import ParsedFile, ident, sql_str
 from ingestion.sources.billing import contract as billing
@@ -179,7 +180,11 @@ def _child_names(child: ChildSpec) -> dict[str, str]:
 def quarantine_rows(
     con: duckdb.DuckDBPyConnection, parsed: ParsedFile, tag: str, system: str, batch_id: str
 ) -> pa_arrow.Table:
-    """raw_quarantine rows of one file: one per failed check of a record."""
+    """raw_quarantine rows of one file: one per failed check of a record.
+
+    ``line_number`` is the record number (line_numbers.py), ``physical_line`` the physical
+    line the record starts on; CSV messages name both (``record 2, physical line 3``), JSONL
+    messages the line, which is both."""
     spec = parsed.spec
     name = parsed.file.name
     if parsed.spec.is_csv:
@@ -190,6 +195,9 @@ def quarantine_rows(
             [tag],
         ).fetchall()
         records = [_csv_line(values) for *_, values in hits]
+        lines = _csv_physical_lines(con, parsed, {h[0] for h in hits})
+        physical = [lines[h[0]] for h in hits]
+        where = [f"record {h[0]}, physical line {line}" for h, line in zip(hits, physical)]
     else:
         hits = con.execute(
             f'SELECT h.rn, h.field, h."check", h.detail, r._q2c_record FROM {HITS_TABLE} h '
@@ -197,6 +205,8 @@ def quarantine_rows(
             [tag],
         ).fetchall()
         records = [record for *_, record in hits]
+        physical = [h[0] for h in hits]
+        where = [f"line {h[0]}" for h in hits]
     return pa_arrow.table(
         {
             "system": [system] * len(hits),
@@ -204,11 +214,37 @@ def quarantine_rows(
             "file": [name] * len(hits),
             "object": [spec.object] * len(hits),
             "line_number": pa_arrow.array([h[0] for h in hits], pa_arrow.int64()),
+            "physical_line": pa_arrow.array(physical, pa_arrow.int64()),
             "record": pa_arrow.array(records, pa_arrow.string()),
             "check": [h[2] for h in hits],
-            "message": [f"{name} line {h[0]}: field '{h[1]}' {h[3]}" for h in hits],
+            "message": [f"{name} {w}: field '{h[1]}' {h[3]}" for h, w in zip(hits, where)],
             "_dlt_id": [uuid.uuid4().hex for _ in hits],
         }
+    )
+
+
+def _csv_physical_lines(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, records: set[int]) -> dict[int, int]:
+    """The physical line each CSV record of ``records`` starts on. Record n starts on line
+    n + 1 plus the line breaks inside the fields of the records before it, as long as the
+    file's line count says there is nothing else (a multi-line header, blank lines); otherwise
+    the file is read again, up to the last of ``records``."""
+    file_lines = count_lines(parsed.file.path)
+    if file_lines == 1 + parsed.rows:
+        return {rn: rn + 1 for rn in records}
+    breaks = " + ".join(
+        f"coalesce(length({ident(c)}) - length(replace({ident(c)}, chr(10), '')), 0)" for c in parsed.record_columns
+    )
+    multi_line = f"(SELECT _q2c_rn, nl FROM (SELECT _q2c_rn, {breaks} AS nl FROM {parsed.table}) WHERE nl > 0)"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _q2c_multi_line AS {multi_line}")
+    inside = con.execute("SELECT coalesce(sum(nl), 0) FROM _q2c_multi_line").fetchall()[0][0]
+    if file_lines != 1 + parsed.rows + inside:
+        return csv_record_lines(parsed.file.path, records)
+    return dict(
+        con.execute(
+            "SELECT rn, rn + 1 + coalesce((SELECT sum(nl) FROM _q2c_multi_line m WHERE m._q2c_rn < rn), 0)::BIGINT "
+            "FROM (SELECT unnest($rns::BIGINT[]) AS rn)",
+            {"rns": sorted(records)},
+        ).fetchall()
     )
 
 

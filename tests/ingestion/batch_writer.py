@@ -31,6 +31,12 @@ def csv_text(
     return buf.getvalue()
 
 
+def csv_records(text: str) -> int:
+    """Data records after the header, as the extract contract counts them (a quoted line break
+    is no new record, a blank line is none)."""
+    return max(sum(1 for row in csv.reader(io.StringIO(text, newline="")) if row) - 1, 0)
+
+
 def jsonl_text(rows: list[dict | str]) -> str:
     return "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows)
 
@@ -52,7 +58,7 @@ def write_batch(
             text = jsonl_text(content)
         data = text.encode("utf-8")
         (folder / spec.file).write_bytes(data)
-        rows = max(len(text.splitlines()) - 1, 0) if spec.is_csv else len(text.splitlines())
+        rows = csv_records(text) if spec.is_csv else len(text.splitlines())
         files.append({"name": spec.file, "object": obj, "rows": rows, "sha256": hashlib.sha256(data).hexdigest()})
     manifest = {
         "system": system,

@@ -74,7 +74,7 @@ def _damage_cases():
         (
             "truncated file (row count)",
             lambda f: _rewrite(f, "Account.csv", _crm_text(ACCOUNTS_B2[:2]).encode()),
-            "Account.csv: row count mismatch (manifest 3, file 2); truncated or corrupt",
+            "Account.csv: manifest says 3 rows, the file holds 2 records",
             3,
         ),
         (
@@ -86,7 +86,7 @@ def _damage_cases():
         (
             "wrong encoding (Latin-1)",
             lambda f: _rewrite(f, "Account.csv", _crm_text().replace("Acme 3", "Café 3").encode("latin-1")),
-            "Account.csv: unparseable: not UTF-8 text (wrong encoding?): byte 0xe9 on line 3 of the file",
+            "Account.csv: unparseable: not UTF-8 text (wrong encoding?): byte 0xe9 in record 2, physical line 3",
             3,
         ),
         (
@@ -176,8 +176,11 @@ def test_row_level_contract_failures_quarantine_exactly_the_bad_rows(wh):
     assert (report.rows_loaded, report.rows_quarantined) == (2, 2)
     messages = [r[0] for r in wh.query("SELECT message FROM raw_crm.raw_quarantine ORDER BY line_number")]
     assert len(messages) == 2
-    assert messages[0].startswith("Account.csv line 2: field 'CurrencyIsoCode'") and "'usd'" in messages[0]
-    assert messages[1].startswith("Account.csv line 3: field 'Id'") and "'001-bad'" in messages[1]
+    assert (
+        messages[0].startswith("Account.csv record 2, physical line 3: field 'CurrencyIsoCode'")
+        and "'usd'" in messages[0]
+    )
+    assert messages[1].startswith("Account.csv record 3, physical line 4: field 'Id'") and "'001-bad'" in messages[1]
     assert wh.query("SELECT rows_manifest, rows_loaded, rows_quarantined FROM raw_crm.batch_log") == [(4, 2, 2)]
 
 

@@ -211,7 +211,7 @@ def _symlink_outside(folder, tmp_path):
     "damage, reason",
     [
         (_corrupt_checksum, "Account.csv: sha256 mismatch"),
-        (_truncate, "Account.csv: row count mismatch (manifest 2, file 1)"),
+        (_truncate, "Account.csv: manifest says 2 rows, the file holds 1 record"),
         (_remove_file, "Account.csv: file listed in _manifest.json is missing"),
         (_escape_path, "escapes the batch folder"),
         (_symlink_outside, "symlink pointing outside"),
@@ -308,9 +308,9 @@ def test_row_level_failures_are_quarantined_with_exact_counts(wh):
         'SELECT line_number, "check", message, record, file, object FROM raw_crm.raw_quarantine ORDER BY line_number'
     )
     assert [q[0] for q in quarantine] == [2, 3, 5, 6]
-    assert quarantine[0][2].startswith("Account.csv line 2: field 'Id'")
+    assert quarantine[0][2].startswith("Account.csv record 2, physical line 3: field 'Id'")
     assert "006000000000000002" in quarantine[0][3] and quarantine[0][4:] == ("Account.csv", "Account")
-    assert "line 3: field 'IsDeleted'" in quarantine[1][2] and "'yes'" in quarantine[1][2]
+    assert "record 3, physical line 4: field 'IsDeleted'" in quarantine[1][2] and "'yes'" in quarantine[1][2]
     assert quarantine[2][1] == "primary_key_unique"
     files = json.loads(wh.query("SELECT files FROM raw_crm.batch_log")[0][0])
     account_file = next(f for f in files if f["file"] == "Account.csv")
