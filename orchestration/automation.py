@@ -9,7 +9,7 @@ import dagster as dg
 from dagster._core.storage.dagster_run import IN_PROGRESS_RUN_STATUSES, RunsFilter
 
 from orchestration.abandoned_runs import fail_abandoned_runs
-from orchestration.ingestion.landing_watch import advance_cursor, new_complete_batches, parse_cursor
+from orchestration.ingestion.landing_watch import advance_cursor, new_complete_batches, parse_cursor, parse_waiting
 from orchestration.night_record import finish_reason, finish_run, refusal
 from orchestration.run_tags import TRIGGER_TAG
 from q2c.run_lock import lock_holder
@@ -67,17 +67,20 @@ def build_schedule(timezone: str) -> dg.ScheduleDefinition:
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
     name="new_batch_sensor",
-    description="Launches the nightly job when a batch with a _manifest.json appears that was not seen before.",
+    description=(
+        "Launches the nightly job when a batch with a _manifest.json appears that was not seen before "
+        "(including an older batch that newer ones were held for)."
+    ),
 )
 def new_batch_sensor(context: dg.SensorEvaluationContext, settings: dg.ResourceParam[Settings]):
     seen = parse_cursor(context.cursor)
-    new = new_complete_batches(settings.landing_dir, seen)
+    new = new_complete_batches(settings.landing_dir, seen, parse_waiting(context.cursor))
     if not new:
         return dg.SkipReason("no new complete batch")
     if nightly_in_progress(context.instance) or lock_holder(settings) is not None:
         # keep the cursor: the batches are picked up on a later tick, after this run
         return dg.SkipReason("new batches found, but a nightly run is in progress")
-    cursor = advance_cursor(seen, new)
+    cursor = advance_cursor(seen, new, settings.landing_dir)
     described = ", ".join(f"{system}: {', '.join(ids)}" for system, ids in new.items())
     return dg.SensorResult(
         run_requests=[

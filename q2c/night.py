@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from ingestion.landing.arrival import ArrivalRules
+from ingestion.landing.batch_log import batch_issues
 from q2c.alerts import AlertDigest, FailedRule, configured_sinks, send_digest
 from q2c.as_of import newest_loaded_batch_date
 from q2c.ledger import review_rules
@@ -108,17 +110,20 @@ def night_result(facts: RunFacts, settings: Settings, loaded: Loaded | None = No
         result.failures.append(config_error)
     try:
         result.as_of = night_as_of(facts, settings)
-        if (
+        review = (
             result.as_of is not None
             and config is not None
-            and (facts.ledger_metadata.get("as_of") or facts.ledger_skipped)
-        ):
-            materiality = {rule.rule_id: config.materiality(rule.rule_id) for rule in RULES}
+            and bool(facts.ledger_metadata.get("as_of") or facts.ledger_skipped)
+        )
+        if settings.duckdb_path.exists():
             with warehouse_connection(settings) as conn:
-                result.reviews = review_rules(conn, result.as_of, materiality)
+                result.batch_issues = batch_issues(conn, settings.landing_dir, ArrivalRules.from_settings(settings))
+                if review:
+                    materiality = {rule.rule_id: config.materiality(rule.rule_id) for rule in RULES}
+                    result.reviews = review_rules(conn, result.as_of, materiality)
     except WarehouseLocked as exc:
-        # another process (a newer run) holds the warehouse: the summary says so, without rule figures
-        result.failures.append(f"the rule review could not be read: {exc}")
+        # another process (a newer run) holds the warehouse: the summary says so, without its figures
+        result.failures.append(f"the rule review could not be read (nor the batch states): {exc}")
     if not facts.success and not result.failures:
         result.failures.append("the nightly run failed (see the Dagster event log)")
     return result

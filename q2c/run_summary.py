@@ -7,8 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from q2c.ledger import RuleReview
+
+if TYPE_CHECKING:  # the landing package loads dlt, which `q2c --help` need not
+    from ingestion.landing.batch_log import BatchIssue
 
 # dbt's run_results status -> the DbtSummary field it counts in (models: anything else failed)
 _MODEL_COUNTERS = {"success": "models_built", "skipped": "models_skipped"}
@@ -63,6 +67,26 @@ class NightlyResult:
     skipped_stages: list[str] = field(default_factory=list)  # nothing new since the last build
     not_run_stages: list[str] = field(default_factory=list)  # an upstream step failed
     alert_lines: list[str] = field(default_factory=list)  # one per alert sink the night used
+    # rejected and held batches, folders incomplete too long: what tonight's numbers lack
+    batch_issues: list[BatchIssue] = field(default_factory=list)
+
+    @property
+    def held_systems(self) -> list[str]:
+        return sorted({i.system for i in self.batch_issues if i.status == "held"})
+
+
+BATCH_ISSUE_HEADER = ("system", "batch", "state", "reason")
+
+
+def batch_issue_rows(issues: list[BatchIssue]) -> list[tuple[str, str, str, str]]:
+    return [(i.system, i.batch_id, i.status, i.reason) for i in issues]
+
+
+def held_system_line(system: str) -> str:
+    return (
+        f"ERROR: {system} is held: its newer batches are not in tonight's numbers until the batch "
+        "holding them is fixed, completed or skipped (`q2c batches list`, `q2c batches skip`)"
+    )
 
 
 def _money(value: Decimal) -> str:
@@ -98,6 +122,14 @@ def render_markdown(result: NightlyResult, reporting_currency: str) -> str:
         lines.append(f"  - {failure}")
     lines += ["", "## Landing", "", "| system | rows landed |", "|---|---:|"]
     lines += [f"| {system} | {rows:,} |" for system, rows in result.rows_landed.items()]
+    if result.batch_issues:
+        lines += ["", "## Batches not loaded", ""]
+        lines += [f"- **{held_system_line(system)}**" for system in result.held_systems]
+        lines += ["", "| " + " | ".join(BATCH_ISSUE_HEADER) + " |", "|---|---|---|---|"]
+        lines += [
+            "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
+            for row in batch_issue_rows(result.batch_issues)
+        ]
     if result.dbt:
         d = result.dbt
         lines += [

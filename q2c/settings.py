@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import MappingProxyType
 
@@ -23,6 +23,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 RECON_CONFIG_DEFAULT = PROJECT_ROOT / "config" / "reconciliation.yml"
 DUCKDB_MEMORY_LIMIT_DEFAULT = "1GB"
+EXTRACTED_AT_TOLERANCE_MINUTES_DEFAULT = 60.0
+INCOMPLETE_BATCH_TIMEOUT_HOURS_DEFAULT = 6.0
 
 _MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 # the variables the API connectors and alert sinks parse themselves (ingestion.api.config, q2c.alerts)
@@ -58,6 +60,14 @@ class Settings:
     nightly_lock_wait_seconds: float = 0.0
     # where `q2c demo --api` keeps the stand-in APIs' own demo data
     api_standin_dir: Path | None = None
+    # how far a manifest's extracted_at may be from its batch id's timestamp (and ahead of the
+    # landing clock): the batch id is the extraction timestamp, so only clock skew is allowed
+    extracted_at_tolerance_minutes: float = EXTRACTED_AT_TOLERANCE_MINUTES_DEFAULT
+    # how long a batch folder may stay without _manifest.json (from its batch id's timestamp)
+    # before the night warns that it holds its system's newer batches
+    incomplete_batch_timeout_hours: float = INCOMPLETE_BATCH_TIMEOUT_HOURS_DEFAULT
+    # the landing clock (naive UTC); None: the machine's clock. For replays and tests.
+    landing_now: datetime | None = None
     # Q2C_<SYSTEM>_* / Q2C_API_* / Q2C_ALERT_* as read: parsed by the API and alert modules
     passed_through: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -89,9 +99,17 @@ class Settings:
             "Q2C_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
             "Q2C_DOCS": "on" if self.build_docs else "off",
             "Q2C_NIGHTLY_LOCK_WAIT_SECONDS": str(self.nightly_lock_wait_seconds),
+            "Q2C_EXTRACTED_AT_TOLERANCE_MINUTES": str(self.extracted_at_tolerance_minutes),
+            "Q2C_INCOMPLETE_BATCH_TIMEOUT_HOURS": str(self.incomplete_batch_timeout_hours),
             "DAGSTER_HOME": str(self.dagster_home),
         }
+        if self.landing_now is not None:
+            env["Q2C_LANDING_NOW"] = self.landing_now.isoformat() + "Z"
         return {**self.passed_through, **env}
+
+    def landing_clock(self) -> datetime:
+        """Now for the landing checks, naive UTC: ``landing_now`` when set, else the machine's clock."""
+        return self.landing_now if self.landing_now is not None else datetime.now(UTC).replace(tzinfo=None)
 
 
 def _path(environ: Mapping[str, str], var: str, default: Path) -> Path:
@@ -117,15 +135,28 @@ def _memory_limit(environ: Mapping[str, str]) -> str:
     return value
 
 
-def _seconds(environ: Mapping[str, str], var: str) -> float:
+def _number(environ: Mapping[str, str], var: str, default: float, unit: str, maximum: float) -> float:
     value = environ.get(var, "").strip()
     try:
-        seconds = float(value) if value else 0.0
+        number = float(value) if value else default
     except ValueError:
-        raise SettingsError(f"{var}={value!r}: expected a number of seconds") from None
-    if not 0 <= seconds <= 24 * 3600:
-        raise SettingsError(f"{var}={value!r}: expected 0 to 86400 seconds")
-    return seconds
+        raise SettingsError(f"{var}={value!r}: expected a number of {unit}") from None
+    if not 0 <= number <= maximum:
+        raise SettingsError(f"{var}={value!r}: expected 0 to {maximum:g} {unit}")
+    return number
+
+
+def _instant(environ: Mapping[str, str], var: str) -> datetime | None:
+    value = environ.get(var, "").strip()
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise SettingsError(f"{var}={value!r}: expected an ISO 8601 instant with its zone, e.g. 2026-11-23T03:00:00Z")
+    return parsed.astimezone(UTC).replace(tzinfo=None)
 
 
 def parse_as_of(text: str, source: str) -> date:
@@ -157,8 +188,15 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         duckdb_memory_limit=_memory_limit(env),
         as_of=parse_as_of(as_of_text, "environment variable Q2C_AS_OF") if as_of_text else None,
         schedule_timezone=env.get("Q2C_SCHEDULE_TIMEZONE", "").strip() or "UTC",
-        nightly_lock_wait_seconds=_seconds(env, "Q2C_NIGHTLY_LOCK_WAIT_SECONDS"),
+        nightly_lock_wait_seconds=_number(env, "Q2C_NIGHTLY_LOCK_WAIT_SECONDS", 0.0, "seconds", 24 * 3600),
         api_standin_dir=Path(standin).expanduser().resolve() if standin else None,
+        extracted_at_tolerance_minutes=_number(
+            env, "Q2C_EXTRACTED_AT_TOLERANCE_MINUTES", EXTRACTED_AT_TOLERANCE_MINUTES_DEFAULT, "minutes", 7 * 24 * 60
+        ),
+        incomplete_batch_timeout_hours=_number(
+            env, "Q2C_INCOMPLETE_BATCH_TIMEOUT_HOURS", INCOMPLETE_BATCH_TIMEOUT_HOURS_DEFAULT, "hours", 30 * 24
+        ),
+        landing_now=_instant(env, "Q2C_LANDING_NOW"),
         passed_through=MappingProxyType({k: v for k, v in env.items() if _PASSED_THROUGH.fullmatch(k)}),
     )
 

@@ -21,9 +21,7 @@ from pathlib import Path
 
 from ingestion.api import jsontext
 from ingestion.catalog import ObjectSpec
-from ingestion.landing.manifest import BATCH_ID_PATTERN, MANIFEST, MODES
-
-BATCH_ID_FORMAT = "%Y-%m-%dT%H-%M-%SZ"
+from ingestion.landing.manifest import BATCH_ID_FORMAT, BATCH_ID_PATTERN, MANIFEST, MODES
 
 
 @dataclass

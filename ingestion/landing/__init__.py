@@ -26,6 +26,11 @@ Public API (what the Dagster assets, the CLI and the tests use)::
     skip_batch(batch_id, reason, landing_dir, duckdb_path, system=None) -> BatchState
         `q2c batches list` / `q2c batches skip`; BatchAdminError when refused.
     discover_batches(landing_dir, system) -> (complete batch folders, incomplete batch ids)
+    ArrivalRules.from_settings(settings): the landing clock, the extracted_at tolerance and the
+        incomplete-batch timeout (ingestion.landing.arrival: batches land strictly in order).
+    read_batch_log(conn, system) -> list[LoggedBatch]; batch_issues(conn, landing_dir, rules)
+        -> list[BatchIssue]: rejected and held batches and folders incomplete beyond the
+        timeout (stale_incomplete), for the checks and the night's reports.
     read_manifest(batch_dir, system) -> Manifest; MANIFEST (the file name); BatchRejected
 
 ``Runner`` is ``Callable[[DltSource, dlt.Pipeline], object]``; the Dagster asset passes one
@@ -33,7 +38,9 @@ that calls ``DagsterDltResource.run(context=..., dlt_source=source, dlt_pipeline
 and collects its results.
 """
 
+from ingestion.landing.arrival import ArrivalRules
 from ingestion.landing.batch_admin import BatchAdminError, BatchState, list_batches, skip_batch
+from ingestion.landing.batch_log import BatchIssue, LoggedBatch, batch_issues, read_batch_log, stale_incomplete
 from ingestion.landing.dlt_source import spec_source
 from ingestion.landing.manifest import MANIFEST, BatchRejected, Manifest, discover_batches, read_manifest
 from ingestion.landing.pipeline import Runner, build_pipeline, land, land_all, spec_pipeline
@@ -42,14 +49,18 @@ from ingestion.landing.report import BatchReport, FileReport, LandingReport
 
 __all__ = [
     "MANIFEST",
+    "ArrivalRules",
+    "BatchIssue",
     "BatchAdminError",
     "BatchRejected",
     "BatchReport",
     "BatchState",
     "FileReport",
     "LandingReport",
+    "LoggedBatch",
     "Manifest",
     "Runner",
+    "batch_issues",
     "build_pipeline",
     "declared_tables",
     "discover_batches",
@@ -57,8 +68,10 @@ __all__ = [
     "land",
     "land_all",
     "list_batches",
+    "read_batch_log",
     "read_manifest",
     "skip_batch",
     "spec_pipeline",
     "spec_source",
+    "stale_incomplete",
 ]

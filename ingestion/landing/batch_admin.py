@@ -10,6 +10,10 @@ A changed re-delivery of an accepted batch is rejected under a derived id of its
 ``<batch id>~redelivered-<8 hex>`` (ingestion.landing.redelivery): the batch's own row stays as it
 was. Skipping that derived id acknowledges that content; giving the batch's own id instead
 skips its rejected re-delivery when there is exactly one.
+
+A batch folder that stays incomplete (no ``_manifest.json``) holds its system's newer batches
+(ingestion.landing.arrival); skipping its id gives up on it for good: it never loads, even if
+its manifest arrives later.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from pathlib import Path
 import duckdb
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from ingestion.catalog import BATCH_LOG, SYSTEMS, raw_dataset
+from ingestion.catalog import SYSTEMS
+from ingestion.landing.batch_log import INCOMPLETE, read_batch_log
 from ingestion.landing.dlt_source import landing_source
 from ingestion.landing.landing_run import SkipRefused, SkipRequest
 from ingestion.landing.manifest import discover_batches
@@ -31,7 +36,6 @@ from q2c.settings import DUCKDB_MEMORY_LIMIT_DEFAULT
 from q2c.warehouse import WarehouseLocked, open_duckdb
 
 PENDING = "pending"  # complete in the landing zone, not examined by a landing run yet
-INCOMPLETE = "incomplete"  # no _manifest.json yet: still being written
 
 
 class BatchAdminError(Exception):
@@ -49,6 +53,7 @@ class BatchState:
     rows_quarantined: int | None = None
     reason: str | None = None
     in_landing_zone: bool = True
+    rows_rejected: int | None = None  # turned away whole (rejected or skipped); None: logged before it was kept
 
     @property
     def redelivery_of(self) -> str | None:
@@ -65,29 +70,12 @@ def _connect_read_only(duckdb_path: Path) -> duckdb.DuckDBPyConnection | None:
         raise BatchAdminError(f"cannot open {duckdb_path} (is a nightly run in progress?): {exc}") from None
 
 
-def _logged(conn: duckdb.DuckDBPyConnection | None, system: str) -> dict[str, tuple]:
-    if conn is None:
-        return {}
-    exists = conn.execute(
-        "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-        [raw_dataset(system), BATCH_LOG],
-    ).fetchall()
-    if not exists:
-        return {}
-    # schema and table come from the catalogue's fixed names, never from input
-    rows = conn.execute(
-        f"SELECT batch_id, status, mode, rows_manifest, rows_loaded, rows_quarantined, reason "
-        f'FROM "{raw_dataset(system)}"."{BATCH_LOG}"'
-    ).fetchall()
-    return {r[0]: r[1:] for r in rows}
-
-
 def list_batches(landing_dir: Path, duckdb_path: Path, systems: tuple[str, ...] = SYSTEMS) -> list[BatchState]:
     """Every batch known to the warehouse or present in the landing zone, per system in
     batch-id order."""
     conn = _connect_read_only(duckdb_path)
     try:
-        logged = {system: _logged(conn, system) for system in systems}
+        logged = {system: {r.batch_id: r for r in read_batch_log(conn, system)} for system in systems}
     finally:
         if conn is not None:
             conn.close()
@@ -98,19 +86,20 @@ def list_batches(landing_dir: Path, duckdb_path: Path, systems: tuple[str, ...] 
         ids = sorted(set(logged[system]) | present | set(incomplete))
         for batch_id in ids:
             if batch_id in logged[system]:
-                status, mode, manifest, loaded, quarantined, reason = logged[system][batch_id]
+                row = logged[system][batch_id]
                 folder = redelivered_batch(batch_id) or batch_id  # a re-delivery: its batch's
                 states.append(
                     BatchState(
                         system,
                         batch_id,
-                        status,
-                        mode,
-                        manifest,
-                        loaded,
-                        quarantined,
-                        reason,
+                        row.status,
+                        row.mode,
+                        row.rows_manifest,
+                        row.rows_loaded,
+                        row.rows_quarantined,
+                        row.reason,
                         in_landing_zone=folder in present or folder in incomplete,
+                        rows_rejected=row.rows_rejected,
                     )
                 )
             elif batch_id in present:
@@ -122,46 +111,50 @@ def list_batches(landing_dir: Path, duckdb_path: Path, systems: tuple[str, ...] 
     return states
 
 
-def _find_rejected(states: list[BatchState], batch_id: str, system: str | None) -> BatchState:
+def _find_skippable(states: list[BatchState], batch_id: str, system: str | None) -> BatchState:
     matches = [s for s in states if s.batch_id == batch_id and (system is None or s.system == system)]
     where = f"{system} " if system else ""
     if not matches:
         raise BatchAdminError(f"unknown {where}batch {batch_id!r}: see `q2c batches list`")
-    rejected = [s for s in matches if s.status == REJECTED]
-    if not rejected:  # an accepted batch's own id: its rejected re-delivery, if only one
-        rejected = [
+    candidates = [s for s in matches if s.status in (REJECTED, INCOMPLETE)]
+    if not candidates:  # an accepted batch's own id: its rejected re-delivery, if only one
+        candidates = [
             s
             for s in states
             if s.redelivery_of == batch_id and s.status == REJECTED and (system is None or s.system == system)
         ]
-        if len(rejected) > 1:
-            names = ", ".join(f"{s.system} {s.batch_id}" for s in rejected)
+        if len(candidates) > 1:
+            names = ", ".join(f"{s.system} {s.batch_id}" for s in candidates)
             raise BatchAdminError(f"batch {batch_id} has several rejected re-deliveries ({names}): skip one by its id")
-    if not rejected:
+    if not candidates:
         found = ", ".join(f"{s.system} {s.status}" for s in matches)
-        raise BatchAdminError(f"batch {batch_id} is not rejected ({found}): only a rejected batch can be skipped")
-    if len(rejected) > 1:
-        names = ", ".join(s.system for s in rejected)
-        raise BatchAdminError(f"batch {batch_id} is rejected in several systems ({names}): choose one with --system")
-    return rejected[0]
+        raise BatchAdminError(
+            f"batch {batch_id} is not rejected ({found}): only a rejected or incomplete batch can be skipped"
+        )
+    if len(candidates) > 1:
+        names = ", ".join(s.system for s in candidates)
+        kinds = " or ".join(sorted({s.status for s in candidates}))
+        raise BatchAdminError(f"batch {batch_id} is {kinds} in several systems ({names}): choose one with --system")
+    return candidates[0]
 
 
 def skip_batch(
     batch_id: str, reason: str, landing_dir: Path, duckdb_path: Path, system: str | None = None
 ) -> BatchState:
-    """Record a rejected batch as skipped, so the batches after it land on the next run. For
+    """Record a rejected batch, or an incomplete batch folder, as skipped, so the batches after
+    it land on the next run (an incomplete one never loads, even once complete). For
     a rejected re-delivery (its derived id, or the batch's own id when it has exactly one)
     only that derived row becomes skipped, so that content is not reported again; the batch
     itself stays as it was loaded.
 
-    Raises BatchAdminError (and changes nothing) for an unknown batch, one that is not
-    rejected, an empty reason, or a warehouse that is busy.
+    Raises BatchAdminError (and changes nothing) for an unknown batch, one that is neither
+    rejected nor incomplete, an empty reason, or a warehouse that is busy.
     """
     if not reason or not reason.strip():
         raise BatchAdminError("a reason is required to skip a batch")
     if system is not None and system not in SYSTEMS:
         raise BatchAdminError(f"unknown system {system!r}; expected one of {', '.join(SYSTEMS)}")
-    target = _find_rejected(list_batches(landing_dir, duckdb_path), batch_id, system)
+    target = _find_skippable(list_batches(landing_dir, duckdb_path), batch_id, system)
     pipeline = build_pipeline(target.system, Path(duckdb_path))
     if pipeline.has_pending_data:
         # an interrupted landing run: its package loads first on any run; let `q2c run` do it

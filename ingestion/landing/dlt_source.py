@@ -17,6 +17,7 @@ import dlt
 from dlt.sources import DltResource, DltSource
 
 from ingestion.catalog import BATCH_LOG, QUARANTINE, objects, raw_tables
+from ingestion.landing.arrival import ArrivalRules
 from ingestion.landing.landing_run import LandingRun, SkipRequest, remove_abandoned_scratch
 
 _TECH_COLUMNS = {
@@ -34,6 +35,7 @@ _BATCH_LOG_COLUMNS = {
     "rows_manifest": {"data_type": "bigint"},
     "rows_loaded": {"data_type": "bigint"},
     "rows_quarantined": {"data_type": "bigint"},
+    "rows_rejected": {"data_type": "bigint"},  # rejected or skipped whole: the manifest's rows
     "reason": {"data_type": "text"},
     "files": {"data_type": "json"},  # per file: rows_manifest, rows_loaded, rows_quarantined
     "warnings": {"data_type": "json"},
@@ -120,13 +122,16 @@ def source_for(run: LandingRun) -> DltSource:
     return q2c_source()
 
 
-def landing_source(system: str, landing_dir: Path, skip: SkipRequest | None = None) -> tuple[LandingRun, DltSource]:
+def landing_source(
+    system: str, landing_dir: Path, skip: SkipRequest | None = None, rules: ArrivalRules | None = None
+) -> tuple[LandingRun, DltSource]:
     """A fresh landing run of ``system`` and the source that performs it. The run holds the
     report (``run.report``, filled in once dlt has extracted the source) and the scratch
     database, which ``run.close()`` removes. With ``skip``, running the source only records
-    that rejected batch as skipped (see ingestion.landing.batch_admin)."""
+    that rejected (or incomplete) batch as skipped (see ingestion.landing.batch_admin).
+    ``rules``: the landing clock and margins (default: the machine's clock, default margins)."""
     remove_abandoned_scratch()  # every run, even one that only finishes a pending load
-    run = LandingRun(system, Path(landing_dir), skip)
+    run = LandingRun(system, Path(landing_dir), skip, rules)
     return run, source_for(run)
 
 

@@ -20,7 +20,17 @@ import duckdb
 import pyarrow as pa
 
 from ingestion.catalog import ObjectSpec, objects
-from ingestion.landing.manifest import BatchRejected, Manifest, discover_batches, read_manifest, unlisted_files
+from ingestion.landing.arrival import ArrivalRules, awaited_batches, waiting_reason
+from ingestion.landing.manifest import (
+    MANIFEST,
+    BatchRejected,
+    Manifest,
+    check_extraction_time,
+    discover_batches,
+    parse_manifest,
+    unlisted_files,
+    verify_manifest_files,
+)
 from ingestion.landing.raw_tables import declared_tables
 from ingestion.landing.readers import ParsedFile, ident, parse_file, sql_str
 from ingestion.landing.redelivery import accepted_content, changed_redelivery
@@ -76,22 +86,30 @@ class TableOutput:
 
 @dataclass(frozen=True)
 class SkipRequest:
-    """An operator's decision to give up on a rejected batch (``q2c batches skip``)."""
+    """An operator's decision to give up on a rejected batch, or on a batch folder that stays
+    incomplete (``q2c batches skip``)."""
 
     batch_id: str
     reason: str
 
 
 class SkipRefused(Exception):
-    """The batch cannot be skipped (unknown, or not rejected); nothing was changed."""
+    """The batch cannot be skipped (unknown, or neither rejected nor incomplete); nothing was changed."""
 
 
 class LandingRun:
-    def __init__(self, system: str, landing_dir: Path | None, skip: SkipRequest | None = None):
+    def __init__(
+        self,
+        system: str,
+        landing_dir: Path | None,
+        skip: SkipRequest | None = None,
+        rules: ArrivalRules | None = None,
+    ):
         """``landing_dir`` None: a run that only describes the source (asset specs)."""
         self.system = system
         self.landing_dir = None if landing_dir is None else Path(landing_dir)
         self.skip = skip  # set: this run only records the skip, it lands nothing
+        self.rules = rules or ArrivalRules.defaults()
         self.report = LandingReport(system)
         self._prepared = False
         self._tmp: Path | None = None
@@ -148,6 +166,7 @@ class LandingRun:
         if not pending:
             return
         newest_loaded = max((b for b, v in loaded.items() if v.get("status") == LOADED), default="")
+        awaited = awaited_batches(incomplete, set(loaded), newest_loaded)
         self._con = self._connect()
         accepted: list[_AcceptedBatch] = []
         blocked_by: str | None = None
@@ -155,19 +174,28 @@ class LandingRun:
         for n, batch_dir in enumerate(pending):
             report = BatchReport(self.system, batch_dir.name, HELD)
             self.report.batches.append(report)
-            if blocked_by is not None:
-                report.reason = f"held until rejected batch {blocked_by} is fixed"
+            # The manifest first, whatever turns the batch away after: its figures are logged.
+            try:
+                manifest, unreadable = parse_manifest(batch_dir, self.system), None
+                report.mode, report.extracted_at = manifest.mode, manifest.extracted_at
+                report.files = [FileReport(f.name, f.object, f.rows) for f in manifest.files]
+            except BatchRejected as exc:
+                manifest, unreadable = None, exc
+            waiting = waiting_reason(batch_dir.name, awaited)
+            if blocked_by is not None or waiting is not None:
+                report.reason = waiting if blocked_by is None else f"held until rejected batch {blocked_by} is fixed"
                 self._log_unfinished(report, logged)
                 continue
             try:
+                if unreadable is not None:
+                    raise unreadable
                 if batch_dir.name < newest_loaded:
                     # Applying it now would let older records overwrite newer ones.
                     raise BatchRejected(
                         f"arrived after the newer batch {newest_loaded} was loaded; remove it or re-extract"
                     )
-                manifest = read_manifest(batch_dir, self.system)
-                report.mode, report.extracted_at = manifest.mode, manifest.extracted_at
-                report.files = [FileReport(f.name, f.object, f.rows) for f in manifest.files]
+                check_extraction_time(manifest, self.rules.now, self.rules.extracted_at_tolerance)
+                verify_manifest_files(manifest)
                 twin = fingerprints.get(manifest.fingerprint)
                 if twin is not None and manifest.rows > 0:
                     report.status = SKIPPED
@@ -228,23 +256,37 @@ class LandingRun:
         self._log_unfinished(rejected, logged)
 
     def _record_skip(self, skip: SkipRequest, loaded: dict, logged: dict) -> None:
-        """Mark a rejected batch skipped in the source state (so later batches of the system
-        are no longer held; for a rejected re-delivery's derived id, so that content is not
-        reported again) and log it; dlt commits both with this run's load package."""
+        """Mark a rejected batch, or a folder that stays incomplete, skipped in the source state
+        (so later batches of the system are no longer held and the folder never loads, even if
+        it completes; for a rejected re-delivery's derived id, so that content is not reported
+        again) and log it with its manifest's figures when it has one; dlt commits both with
+        this run's load package."""
         previous = logged.get(skip.batch_id, "")
         if skip.batch_id in loaded:
             raise SkipRefused(
                 f"{self.system} batch {skip.batch_id} is already {loaded[skip.batch_id].get('status')}: nothing to skip"
             )
-        if not previous.startswith(f"{REJECTED}:"):
+        folder = self.landing_dir / self.system / skip.batch_id
+        if previous.startswith(f"{REJECTED}:"):
+            given_up = f"rejected: {previous.split(':', 1)[1]}"
+        elif folder.is_dir() and not (folder / MANIFEST).is_file():
+            given_up = f"incomplete: no {MANIFEST} yet"
+        else:
             state = previous.split(":", 1)[0] or "not known to any landing run"
-            raise SkipRefused(f"{self.system} batch {skip.batch_id} is {state}: only a rejected batch can be skipped")
+            raise SkipRefused(
+                f"{self.system} batch {skip.batch_id} is {state}: only a rejected or incomplete batch can be skipped"
+            )
         loaded[skip.batch_id] = {"status": SKIPPED, "reason": skip.reason}
         logged.pop(skip.batch_id, None)
-        rejection = previous.split(":", 1)[1]
         report = BatchReport(
-            self.system, skip.batch_id, SKIPPED, reason=f"skipped by operator: {skip.reason} (rejected: {rejection})"
+            self.system, skip.batch_id, SKIPPED, reason=f"skipped by operator: {skip.reason} ({given_up})"
         )
+        try:  # the figures the rejected row had, so the skipped one still accounts for its rows
+            manifest = parse_manifest(folder, self.system)
+            report.mode, report.extracted_at = manifest.mode, manifest.extracted_at
+            report.files = [FileReport(f.name, f.object, f.rows) for f in manifest.files]
+        except BatchRejected:
+            pass
         self.report.batches.append(report)
         self._log_rows.append(report.log_row())
 

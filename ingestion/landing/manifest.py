@@ -1,8 +1,10 @@
 """Landing-zone batches: discovery, manifest verification and content fingerprints.
 
 A batch is trusted only after its manifest is well formed, names files that stay inside
-the batch folder, and every file's sha256 matches; the row count is checked once the file
-has been parsed (readers.py), before anything of the batch is loaded.
+the batch folder, dates the extraction consistently with its batch id and the landing clock,
+and every file's sha256 matches; the row count is checked once the file has been parsed
+(readers.py), before anything of the batch is loaded. The manifest is read before its files
+are verified, so a batch turned away for its files still reports the manifest's figures.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 
 from ingestion.catalog import ObjectSpec, object_spec
 
 MANIFEST = "_manifest.json"
 BATCH_ID_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z$")
+BATCH_ID_FORMAT = "%Y-%m-%dT%H-%M-%SZ"
 MODES = ("full", "incremental")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -114,6 +117,15 @@ def read_manifest(batch_dir: Path, system: str, verify_files: bool = True) -> Ma
     """Parse and verify a batch's manifest and the checksums of its files. Without
     ``verify_files`` the files are neither required nor hashed: the manifest's declared
     checksums are enough to compare a re-delivery with what was loaded (redelivery.py)."""
+    manifest = parse_manifest(batch_dir, system)
+    if verify_files:
+        verify_manifest_files(manifest)
+    return manifest
+
+
+def parse_manifest(batch_dir: Path, system: str) -> Manifest:
+    """The manifest, well formed and naming files inside the batch folder; the files
+    themselves are not touched (see :func:`verify_manifest_files`)."""
     try:
         raw = json.loads(_safe_file(batch_dir, MANIFEST).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -159,14 +171,53 @@ def read_manifest(batch_dir: Path, system: str, verify_files: bool = True) -> Ma
         sha = entry["sha256"]
         if not isinstance(sha, str) or not _SHA256.match(sha.lower()):
             raise BatchRejected(f"{name}: manifest sha256 {sha!r} is not 64 hex digits")
-        if verify_files:
-            if not path.is_file():
-                raise BatchRejected(f"{name}: file listed in {MANIFEST} is missing")
-            actual = file_sha256(path)
-            if actual != sha.lower():
-                raise BatchRejected(f"{name}: sha256 mismatch (manifest {sha.lower()}, file {actual})")
         files.append(ManifestFile(name, spec.object, rows, sha.lower(), path, spec))
     return Manifest(system, batch_dir.name, raw["mode"], extracted_at, tuple(files))
+
+
+def verify_manifest_files(manifest: Manifest) -> None:
+    """Every listed file is present with the manifest's checksum."""
+    for f in manifest.files:
+        if not f.path.is_file():
+            raise BatchRejected(f"{f.name}: file listed in {MANIFEST} is missing")
+        actual = file_sha256(f.path)
+        if actual != f.sha256:
+            raise BatchRejected(f"{f.name}: sha256 mismatch (manifest {f.sha256}, file {actual})")
+
+
+def batch_id_time(batch_id: str) -> datetime | None:
+    """The extraction timestamp a batch id names (naive UTC); None when it is not a batch id."""
+    if not BATCH_ID_PATTERN.match(batch_id):
+        return None
+    try:
+        return datetime.strptime(batch_id, BATCH_ID_FORMAT)
+    except ValueError:  # e.g. month 13
+        return None
+
+
+def _utc_text(value: datetime) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check_extraction_time(manifest: Manifest, now: datetime, tolerance: timedelta) -> None:
+    """The contract makes the batch id the extraction timestamp: an ``extracted_at`` that
+    disagrees with it, or lies ahead of the landing clock (``now``, naive UTC), by more than
+    ``tolerance`` (clock skew) is a wrong stamp that would move the as-of date."""
+    stated = _utc_text(manifest.extracted_at)
+    allowed = f"{tolerance.total_seconds() / 60:g} minutes (Q2C_EXTRACTED_AT_TOLERANCE_MINUTES)"
+    named = batch_id_time(manifest.batch_id)
+    if named is None:
+        raise BatchRejected(f"{MANIFEST}: batch_id {manifest.batch_id!r} is not a valid UTC timestamp")
+    if abs(manifest.extracted_at - named) > tolerance:
+        raise BatchRejected(
+            f"{MANIFEST}: extracted_at {stated!r} disagrees with batch_id {manifest.batch_id!r} "
+            f"({_utc_text(named)}) by more than {allowed}"
+        )
+    if manifest.extracted_at - now > tolerance:
+        raise BatchRejected(
+            f"{MANIFEST}: extracted_at {stated!r} lies in the future of the landing clock "
+            f"({_utc_text(now)}) by more than {allowed}"
+        )
 
 
 def unlisted_files(batch_dir: Path, manifest: Manifest) -> list[str]:

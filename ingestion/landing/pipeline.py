@@ -17,6 +17,7 @@ from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.sources import DltSource
 
 from ingestion.catalog import SYSTEMS, raw_dataset
+from ingestion.landing.arrival import ArrivalRules
 from ingestion.landing.dlt_source import landing_source
 from ingestion.landing.raw_tables import ensure_raw_tables
 from ingestion.landing.report import LandingReport
@@ -93,7 +94,7 @@ def land(
     run = None
     try:
         api_batch = extract_if_api_mode(system, settings)
-        run, source = landing_source(system, settings.landing_dir)
+        run, source = landing_source(system, settings.landing_dir, rules=ArrivalRules.from_settings(settings))
         report = run.report
         report.api_batch = api_batch
         pipeline = build_pipeline(system, settings.duckdb_path, settings.duckdb_memory_limit)

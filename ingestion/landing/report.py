@@ -45,6 +45,13 @@ class BatchReport:
     def rows_quarantined(self) -> int:
         return sum(f.rows_quarantined for f in self.files)
 
+    @property
+    def rows_rejected(self) -> int:
+        """Rows of a batch turned away whole (rejected, or skipped): its manifest's count, so
+        rows_manifest = rows_loaded + rows_quarantined + rows_rejected holds on every decided
+        batch. A held batch is not decided yet: its rows count as none of the three."""
+        return self.rows_manifest if self.status in (REJECTED, SKIPPED) else 0
+
     def log_row(self) -> dict:
         """The batch_log row (design.md §1 columns plus warnings)."""
         return {
@@ -56,6 +63,7 @@ class BatchReport:
             "rows_manifest": self.rows_manifest,
             "rows_loaded": self.rows_loaded,
             "rows_quarantined": self.rows_quarantined,
+            "rows_rejected": self.rows_rejected,
             "reason": self.reason,
             "files": [asdict(f) for f in self.files],
             "warnings": list(self.warnings),

@@ -1,8 +1,10 @@
 """Which complete batches (``_manifest.json`` present) are new since the sensor last looked.
 
-The cursor is the newest batch id seen per system: batch ids are UTC timestamps that sort in
-time order, and a batch older than one already seen would not be loaded anyway (batches load
-in order).
+The cursor is the newest batch id seen per system (batch ids are UTC timestamps that sort in
+time order), plus, under ``"waiting"``, the folders of each system that were still without a
+manifest below that id: a newer batch is held until they complete (batches land strictly in
+order, ingestion.landing.arrival), so one of them completing is new too. Any other batch older
+than one already seen would be rejected as late anyway.
 """
 
 from __future__ import annotations
@@ -24,19 +26,43 @@ def parse_cursor(cursor: str | None) -> dict[str, str]:
     return {k: v for k, v in value.items() if k in SYSTEMS and isinstance(v, str)} if isinstance(value, dict) else {}
 
 
-def new_complete_batches(landing_dir: Path, seen: dict[str, str]) -> dict[str, list[str]]:
-    """Complete batch ids per system newer than ``seen[system]`` (systems with none omitted)."""
+def parse_waiting(cursor: str | None) -> dict[str, set[str]]:
+    """Per system, the incomplete folders older than the newest batch seen when the cursor moved."""
+    try:
+        value = json.loads(cursor or "{}")
+    except json.JSONDecodeError:
+        return {}
+    waiting = value.get("waiting") if isinstance(value, dict) else None
+    if not isinstance(waiting, dict):
+        return {}
+    return {k: {i for i in v if isinstance(i, str)} for k, v in waiting.items() if k in SYSTEMS and isinstance(v, list)}
+
+
+def new_complete_batches(
+    landing_dir: Path, seen: dict[str, str], waiting: dict[str, set[str]] | None = None
+) -> dict[str, list[str]]:
+    """Complete batch ids per system newer than ``seen[system]``, or among the ``waiting``
+    folders that were incomplete (systems with none omitted)."""
     new: dict[str, list[str]] = {}
     for system in SYSTEMS:
         complete, _ = discover_batches(landing_dir, system)
-        ids = [p.name for p in complete if p.name > seen.get(system, "")]
+        awaited = (waiting or {}).get(system, set())
+        ids = [p.name for p in complete if p.name > seen.get(system, "") or p.name in awaited]
         if ids:
             new[system] = ids
     return new
 
 
-def advance_cursor(seen: dict[str, str], new: dict[str, list[str]]) -> str:
-    merged = dict(seen)
+def advance_cursor(seen: dict[str, str], new: dict[str, list[str]], landing_dir: Path) -> str:
+    merged: dict[str, object] = dict(seen)
     for system, ids in new.items():
-        merged[system] = max([*ids, merged.get(system, "")])
-    return json.dumps(dict(sorted(merged.items())), sort_keys=True)
+        merged[system] = max([*ids, seen.get(system, "")])
+    waiting = {}
+    for system in SYSTEMS:
+        _, incomplete = discover_batches(landing_dir, system)
+        below = sorted(i for i in incomplete if i < str(merged.get(system, "")))
+        if below:
+            waiting[system] = below
+    if waiting:
+        merged["waiting"] = waiting
+    return json.dumps(merged, sort_keys=True)

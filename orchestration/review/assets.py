@@ -4,6 +4,7 @@ reconciliation report (downstream of the ledger) and the dbt docs (downstream of
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from ingestion.landing import ArrivalRules, batch_issues
 from orchestration.asset_keys import DBT_DOCS_KEY, FINDINGS_KEY, LEDGER_KEY, REPORT_KEY
 from orchestration.review.dbt_docs import generate_dbt_docs
 from orchestration.run_tags import run_as_of
@@ -21,7 +22,7 @@ from q2c.warehouse import warehouse_connection
     kinds={"python", "html"},
     description=(
         "The reconciliation report <Q2C_REPORTS_DIR>/<as-of>.html and latest.html: per family "
-        "and rule counts and amount at risk, new vs resolved, aging, top exceptions, trend."
+        "and rule counts and amount at risk, new vs resolved, aging, top exceptions, trend; the batches not loaded."
     ),
 )
 def reconciliation_report(
@@ -30,7 +31,10 @@ def reconciliation_report(
     as_of = run_as_of(context.run.tags, settings)
     config = load_recon_config(settings.recon_config_path)
     with warehouse_connection(settings) as conn:
-        path = write_reconciliation_report(conn, as_of, settings.reports_dir, config, run_id=context.run.run_id)
+        issues = batch_issues(conn, settings.landing_dir, ArrivalRules.from_settings(settings))
+        path = write_reconciliation_report(
+            conn, as_of, settings.reports_dir, config, run_id=context.run.run_id, batch_issues=issues
+        )
         record_step(conn, REPORT, context.run_id)
     context.log.info(f"reconciliation report: {path}")
     return dg.MaterializeResult(

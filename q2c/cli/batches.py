@@ -12,7 +12,9 @@ from ingestion.catalog import SYSTEMS
 from q2c.cli.table import render_table
 from q2c.settings import get_settings
 
-batches_app = typer.Typer(help="Extract batches: state per system, skip a rejected one.", no_args_is_help=True)
+batches_app = typer.Typer(
+    help="Extract batches: state per system, skip a rejected one or one that stays incomplete.", no_args_is_help=True
+)
 
 
 def _count(value: int | None) -> str:
@@ -50,12 +52,15 @@ def list_command(
             _count(s.rows_manifest),
             _count(s.rows_loaded),
             _count(s.rows_quarantined),
+            _count(s.rows_rejected),
             (s.reason or "") + ("" if s.in_landing_zone else " [folder no longer in the landing zone]"),
         )
         for s in states
     ]
     typer.echo(
-        render_table(("system", "batch", "state", "mode", "manifest rows", "loaded", "quarantined", "reason"), rows)
+        render_table(
+            ("system", "batch", "state", "mode", "manifest rows", "loaded", "quarantined", "rejected", "reason"), rows
+        )
     )
 
 
@@ -64,14 +69,17 @@ def skip_command(
     batch_id: str = typer.Argument(
         ...,
         help=(
-            "The rejected batch's id, e.g. 2026-11-22T02-00-00Z, or a rejected re-delivery's "
+            "The rejected (or incomplete) batch's id, e.g. 2026-11-22T02-00-00Z, or a rejected re-delivery's "
             "2026-11-22T02-00-00Z~redelivered-<8 hex> (the batch's own id will do when it has only one)."
         ),
     ),
     reason: str = typer.Option(..., "--reason", help="Why it is skipped (kept in the batch_log)."),
-    system: str | None = typer.Option(None, "--system", help="Needed when the id is rejected in several systems."),
+    system: str | None = typer.Option(
+        None, "--system", help="Needed when the id is rejected or incomplete in several systems."
+    ),
 ) -> None:
-    """Give up on a rejected batch so the later batches of its system land on the next run.
+    """Give up on a rejected batch, or on a batch folder that stays incomplete (no _manifest.json),
+    so the later batches of its system land on the next run; a skipped folder never loads.
 
     A rejected re-delivery: no longer reported; its batch keeps what was first delivered."""
     from ingestion.landing import BatchAdminError, skip_batch

@@ -16,7 +16,14 @@ from pathlib import Path
 import typer
 
 from q2c.cli.table import render_table
-from q2c.run_summary import RULE_TABLE_HEADER, NightlyResult, rule_table_rows
+from q2c.run_summary import (
+    BATCH_ISSUE_HEADER,
+    RULE_TABLE_HEADER,
+    NightlyResult,
+    batch_issue_rows,
+    held_system_line,
+    rule_table_rows,
+)
 from q2c.settings import Settings, environment, get_settings
 
 Echo = Callable[[str], None]
@@ -123,6 +130,11 @@ def print_result(result: NightlyResult) -> None:
     typer.echo("")
     typer.echo(f"as of {result.as_of}  run {result.run_id}")
     typer.echo(render_table(("system", "rows landed"), [(s, f"{n:,}") for s, n in result.rows_landed.items()]))
+    if result.batch_issues:
+        typer.echo("\nbatches not loaded (q2c batches list):")
+        typer.echo(render_table(BATCH_ISSUE_HEADER, batch_issue_rows(result.batch_issues)))
+        for system in result.held_systems:
+            typer.secho(held_system_line(system), fg=typer.colors.RED)
     if result.dbt:
         d = result.dbt
         typer.echo(

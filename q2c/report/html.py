@@ -78,6 +78,22 @@ def _keys(row: dict[str, Any]) -> str:
     return "<br>".join(pairs)
 
 
+def _batches_section(data: ReportData) -> list[str]:
+    """What tonight's numbers lack: rejected and held batches, folders incomplete too long."""
+    out = ['<h2 id="batches-not-loaded">Batches not loaded</h2>']
+    if not data.batch_issues:
+        return [*out, '<p class="muted">Every complete batch of every system is loaded.</p>']
+    for system in sorted({i.system for i in data.batch_issues if i.status == "held"}):
+        out.append(
+            f'<p><span class="sev-error">ERROR</span> {_e(system)} is held: its newer batches are not in '
+            "tonight's numbers until the batch holding them is fixed, completed or skipped "
+            "(<code>q2c batches list</code>, <code>q2c batches skip</code>).</p>"
+        )
+    rows = [[_e(i.system), _e(i.batch_id), _e(i.status), _e(i.reason)] for i in data.batch_issues]
+    out.append(_table([("system", False), ("batch", False), ("state", False), ("reason", False)], rows))
+    return out
+
+
 def render_report_html(data: ReportData, *, generated_at: datetime | None = None) -> str:
     currency = data.reporting_currency
     generated = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
@@ -100,6 +116,7 @@ def render_report_html(data: ReportData, *, generated_at: datetime | None = None
         f'<div class="card">reopened tonight<b>{_e(data.reopened_total)}</b></div>',
         f'<div class="card">rules failing<b>{_e(errors)} ERROR · {_e(len(failing) - errors)} WARN</b></div>',
         "</div>",
+        *_batches_section(data),
         "<h2>Trend over the last nights</h2>",
         render_trend_svg(data.trend, currency),
         "<h2>By family</h2>",

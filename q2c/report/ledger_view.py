@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -20,6 +20,9 @@ from q2c.ledger import Materiality, RuleReview, review_rules
 from q2c.ledger.identity import AGING_BUCKETS
 from q2c.ledger.schema import FINDING_KEY_COLUMNS, ensure_ledger_tables
 from q2c.rule_catalogue import FAMILIES
+
+if TYPE_CHECKING:
+    from ingestion.landing.batch_log import BatchIssue
 
 TREND_RUNS = 30
 TOP_EXCEPTIONS = 25
@@ -62,6 +65,7 @@ class ReportData:
     unbilled_aging: list[AgingRow]  # UNB-01: age of the unbilled time (finding's bucket)
     top_exceptions: list[dict[str, Any]]
     trend: list[TrendPoint] = field(default_factory=list)
+    batch_issues: list[BatchIssue] = field(default_factory=list)  # rejected, held, incomplete too long
 
     @property
     def open_total(self) -> int:
@@ -181,6 +185,7 @@ def load_report_data(
     *,
     run_id: str | None = None,
     top: int = TOP_EXCEPTIONS,
+    batch_issues: list[BatchIssue] | None = None,
 ) -> ReportData:
     ensure_ledger_tables(conn)
     reviews = review_rules(conn, as_of, materiality)
@@ -194,4 +199,5 @@ def load_report_data(
         unbilled_aging=_aging(conn, "finding_aging_bucket", "rule_id = 'UNB-01'"),
         top_exceptions=_top(conn, top),
         trend=load_trend(conn, as_of),
+        batch_issues=list(batch_issues or []),
     )

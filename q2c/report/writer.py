@@ -6,6 +6,7 @@ import os
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -13,6 +14,9 @@ from q2c.reconciliation_config import ReconConfig
 from q2c.report.html import render_report_html
 from q2c.report.ledger_view import load_report_data
 from q2c.rule_catalogue import RULES
+
+if TYPE_CHECKING:
+    from ingestion.landing.batch_log import BatchIssue
 
 LATEST_NAME = "latest.html"
 
@@ -41,10 +45,14 @@ def write_reconciliation_report(
     config: ReconConfig,
     *,
     run_id: str | None = None,
+    batch_issues: list[BatchIssue] | None = None,
 ) -> Path:
-    """Render the report as of ``as_of`` and return the path of ``<as-of>.html``."""
+    """Render the report as of ``as_of`` and return the path of ``<as-of>.html``;
+    ``batch_issues``: the batches tonight's numbers lack (ingestion.landing.batch_issues)."""
     materiality = {rule.rule_id: config.materiality(rule.rule_id) for rule in RULES}
-    data = load_report_data(conn, as_of, materiality, config.reporting_currency, run_id=run_id)
+    data = load_report_data(
+        conn, as_of, materiality, config.reporting_currency, run_id=run_id, batch_issues=batch_issues
+    )
     html = render_report_html(data)
     reports_dir = Path(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)

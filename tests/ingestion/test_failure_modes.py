@@ -62,14 +62,14 @@ def _damage_cases():
             "file missing",
             lambda f: (f / "Account.csv").unlink(),
             "Account.csv: file listed in _manifest.json is missing",
-            None,
+            3,  # the manifest is readable: its figures are kept (issue 17, defect 4)
         ),
         (
             "checksum mismatch",
             lambda f: _rewrite(f, "Account.csv", _crm_text().replace("Acme 3", "Acme 9").encode(), fix_sha=False),
             f"Account.csv: sha256 mismatch (manifest {sha_of_b2}, file "
             f"{hashlib.sha256(_crm_text().replace('Acme 3', 'Acme 9').encode()).hexdigest()})",
-            None,
+            3,
         ),
         (
             "truncated file (row count)",
@@ -117,11 +117,13 @@ def test_batch_level_failure_rejects_the_whole_batch(wh, name, damage, reason, r
     log = {
         r[0]: r[1:]
         for r in wh.query(
-            "SELECT batch_id, status, rows_manifest, rows_loaded, rows_quarantined, reason FROM raw_crm.batch_log"
+            "SELECT batch_id, status, rows_manifest, rows_loaded, rows_quarantined, rows_rejected, reason "
+            "FROM raw_crm.batch_log"
         )
     }
-    assert log[B2][:4] == ("rejected", rows_manifest or 0, 0, 0) and log[B2][4].startswith(reason)
-    assert log[B3][:1] == ("held",)
+    rows = rows_manifest or 0  # a rejected batch's rows are all rejected
+    assert log[B2][:5] == ("rejected", rows, 0, 0, rows) and log[B2][5].startswith(reason)
+    assert log[B3][:5] == ("held", 1, 0, 0, 0)  # its manifest's figures, its rows not decided yet
     # nothing of B2 (or the held B3) reached the raw table or the quarantine
     assert wh.query("SELECT id, _q2c_batch_id FROM raw_crm.account") == [("001000000000000001", B1)]
     assert not wh.exists("raw_crm", "raw_quarantine")  # created by the first quarantined row

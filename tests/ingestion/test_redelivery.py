@@ -127,8 +127,8 @@ def test_changed_redelivery_is_logged_under_its_own_id_and_the_loaded_row_never_
     assert [line.split()[1:3] for line in listed.output.splitlines()[2:]] == [[B1, "loaded"], [derived, "rejected"]]
     assert "no longer in the landing zone" not in listed.output
 
-    # as-of still comes from B1; accounting counts B1 (balanced) and not the re-delivery,
-    # whose unloaded manifest rows would otherwise unbalance it; the WARN check names it
+    # as-of still comes from B1; the loaded figures are B1's, and the re-delivery balances as
+    # rejected (its manifest rows all rejected); the WARN check names it
     as_of, accounting, accepted = _orchestration_view(wh)
     assert as_of == date(2026, 11, 20)
     figures = {
@@ -140,7 +140,8 @@ def test_changed_redelivery_is_logged_under_its_own_id_and_the_loaded_row_never_
         "rows_loaded": 2,
         "rows_quarantined": 1,
     }
-    assert not accepted.passed and derived in accepted.metadata["rejected_or_held"].value
+    assert accounting.metadata["batches_decided"].value == 2 and accounting.metadata["rows_rejected"].value == 3
+    assert not accepted.passed and derived in accepted.metadata["rejected"].value
 
     # every run reports it again but writes nothing; nothing is held back
     log, loads = wh.query("SELECT * FROM raw_crm.batch_log"), _loads(wh)

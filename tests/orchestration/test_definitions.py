@@ -96,7 +96,13 @@ def test_one_check_per_rule_on_the_ledger(graph):
 def test_ingestion_checks_per_system(graph):
     for system in SYSTEMS:
         names = {k.name for k in graph.asset_check_keys if k.asset_key == dg.AssetKey([f"raw_{system}", "batch_log"])}
-        assert names == {"manifest_rows_accounted", "no_rejected_batches", "no_new_columns"}
+        assert names == {
+            "manifest_rows_accounted",
+            "no_rejected_batches",
+            "no_held_batches",
+            "no_stale_incomplete_batches",
+            "no_new_columns",
+        }
 
 
 def test_dbt_tests_are_asset_checks(graph):

@@ -83,3 +83,18 @@ def test_waits_while_a_nightly_run_is_in_progress(landing, instance):
     instance.add_run(DagsterRun(job_name="nightly", run_id="a" * 36, status=DagsterRunStatus.STARTED))
     result = _tick(instance)
     assert isinstance(result, dg.SkipReason) and "in progress" in result.skip_message
+
+
+def test_an_older_batch_completing_after_a_newer_one_was_seen_launches_a_run(landing, instance):
+    """Batches land strictly in order: the newer batch waited (held) for the older one, so the
+    older one's manifest arriving is what lets both land (issue 17, defect 9)."""
+    _batch(landing, "crm", "2026-11-23T02-00-00Z", complete=False)
+    _batch(landing, "crm", "2026-11-24T02-00-00Z")
+    cursor = _tick(instance).cursor
+    assert parse_cursor(cursor)["crm"] == "2026-11-24T02-00-00Z"
+    assert isinstance(_tick(instance, cursor), dg.SkipReason)
+    (landing / "crm" / "2026-11-23T02-00-00Z" / "_manifest.json").write_text("{}")
+    result = _tick(instance, cursor)
+    assert isinstance(result, dg.SensorResult) and len(result.run_requests) == 1
+    assert "crm: 2026-11-23T02-00-00Z" in result.run_requests[0].tags["q2c/new_batches"]
+    assert isinstance(_tick(instance, result.cursor), dg.SkipReason)  # seen once only
