@@ -57,7 +57,9 @@ def batch_accounting(conn: duckdb.DuckDBPyConnection, system: str) -> dg.AssetCh
         return dg.AssetCheckResult(passed=True, metadata={"batches": 0}, description="nothing landed yet")
     has_quarantine = _table_exists(conn, schema, QUARANTINE)
     quarantine = (
-        f"(SELECT batch_id, count(*) AS n FROM {schema}.{QUARANTINE} GROUP BY batch_id)"
+        # one raw_quarantine row per failed check: a record failing two checks is still one record
+        f"(SELECT batch_id, count(DISTINCT file || ':' || line_number) AS n FROM {schema}.{QUARANTINE} "
+        "GROUP BY batch_id)"
         if has_quarantine
         else "(SELECT NULL::VARCHAR AS batch_id, 0 AS n WHERE false)"
     )
