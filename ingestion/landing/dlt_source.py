@@ -17,6 +17,7 @@ from dlt.sources import DltResource, DltSource
 
 from ingestion.catalog import BATCH_LOG, QUARANTINE, objects, raw_tables
 from ingestion.landing.landing_run import LandingRun, SkipRequest, remove_abandoned_scratch
+from q2c.settings import PlausibleBounds
 
 _TECH_COLUMNS = {
     "_q2c_extracted_at": {"data_type": "timestamp", "timezone": False},
@@ -119,13 +120,16 @@ def source_for(run: LandingRun) -> DltSource:
     return q2c_source()
 
 
-def landing_source(system: str, landing_dir: Path, skip: SkipRequest | None = None) -> tuple[LandingRun, DltSource]:
+def landing_source(
+    system: str, landing_dir: Path, skip: SkipRequest | None = None, plausible: PlausibleBounds | None = None
+) -> tuple[LandingRun, DltSource]:
     """A fresh landing run of ``system`` and the source that performs it. The run holds the
     report (``run.report``, filled in once dlt has extracted the source) and the scratch
     database, which ``run.close()`` removes. With ``skip``, running the source only records
-    that rejected batch as skipped (see ingestion.landing.batch_admin)."""
+    that rejected batch as skipped (see ingestion.landing.batch_admin). ``plausible``: the
+    settings' bounds of values that can be true (q2c.settings.PlausibleBounds)."""
     remove_abandoned_scratch()  # every run, even one that only finishes a pending load
-    run = LandingRun(system, Path(landing_dir), skip)
+    run = LandingRun(system, Path(landing_dir), skip, plausible)
     return run, source_for(run)
 
 
