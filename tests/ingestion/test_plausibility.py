@@ -414,22 +414,35 @@ def test_every_date_and_timestamp_of_every_object_has_a_plausibility_class(syste
                     assert isinstance(rule, Within)
 
 
-def test_impossible_dates_no_longer_fail_the_staging_build(wh, tmp_path):
-    """Issue 17, defect 7: one impossible date failed `dbt build` every night with a
-    Conversion Error naming no record. Landed now, the staging models build."""
-    write_batch(wh.landing, "crm", B, {"Opportunity": [opportunity(1), opportunity(2, CloseDate="2026-02-30")]})
-    write_batch(wh.landing, "erp", B, {"transaction": [erp_transaction(1), erp_transaction(2, trandate="2/30/2026")]})
+def test_what_lands_no_longer_fails_the_staging_casts(wh, tmp_path):
+    """Issue 17, defect 7: one impossible date failed the nightly's dbt build with a Conversion
+    Error naming no record. The staging models are views, so their casts run when a table
+    reads them: every staged row is read here, all columns."""
+    opportunities = [opportunity(1), opportunity(2, CloseDate="2026-02-30"), opportunity(3, Amount="1" + "0" * 17)]
+    write_batch(wh.landing, "crm", B, {"Opportunity": opportunities})
+    transactions = [
+        erp_transaction(1),
+        erp_transaction(2, trandate="2/30/2026"),
+        erp_transaction(3, lastmodifieddate="3/1/2026 2:05pm"),
+    ]
+    write_batch(
+        wh.landing,
+        "erp",
+        B,
+        {"transaction": transactions, "transactionline": [erp_line(1, 1, linesequencenumber="9" * 20)]},
+    )
     write_batch(wh.landing, "psa", B, {"time_entries": [time_entry(1), time_entry(2, spent_date="2026-02-30")]})
     customers = [customer(1), customer(2, created=MS_CREATED), customer(3, created=10**17)]
     write_batch(wh.landing, "billing", B, {"customers": customers})
     reports = land_all(settings_for(wh.landing, wh.duckdb_path), raise_on_error=True)
-    assert {s: r.rows_quarantined for s, r in reports.items()} == {"crm": 1, "erp": 1, "psa": 1, "billing": 2}
+    assert {s: r.rows_quarantined for s, r in reports.items()} == {"crm": 2, "erp": 3, "psa": 1, "billing": 2}
 
-    models = ["stg_crm__opportunities", "stg_erp__transactions", "stg_psa__time_entries", "stg_billing__customers"]
-    result, outcomes = run_dbt(["build", "--select", *models], wh.duckdb_path, tmp_path / "dbt")
-
+    result, outcomes = run_dbt(["build", "--select", "path:models/staging"], wh.duckdb_path, tmp_path / "dbt")
     assert result.success, [(o.name, o.status) for o in outcomes if o.status not in ("success", "pass")]
-    assert {o.name for o in outcomes if o.resource_type == "model"} == set(models)
+
+    views = sorted(o.name for o in outcomes if o.resource_type == "model")
+    assert {"stg_crm__opportunities", "stg_erp__transactions", "stg_psa__time_entries"} <= set(views)
     with duckdb.connect(str(wh.duckdb_path)) as con:  # dbt's in-process connection is still open read-write
-        built = con.execute("SELECT count(*), min(created_at) FROM staging.stg_billing__customers").fetchall()
-    assert built == [(1, datetime(2026, 2, 25, 6, 13, 20))]
+        staged = {view: con.execute(f"SELECT * FROM staging.{view}").fetchall() for view in views}
+    assert len(staged["stg_crm__opportunities"]) == len(staged["stg_erp__transactions"]) == 1
+    assert [row[0] for row in staged["stg_billing__customers"]] == ["cus_1"]
