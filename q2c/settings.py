@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import MappingProxyType
 
@@ -37,6 +38,37 @@ class SettingsError(ValueError):
 
 class AsOfError(SettingsError):
     """No usable as-of date: malformed where given, or nothing loaded to derive it from."""
+
+
+# Ceilings the canonical types can hold: hours are DECIMAL(12,4), money DECIMAL(18,4).
+_MAX_LINE_QUANTITY_CAP = Decimal(10**8)
+_MAX_RATE_CAP = Decimal(10**14)
+
+
+@dataclass(frozen=True)
+class PlausibleBounds:
+    """What landing accepts as possibly true (``Q2C_PLAUSIBLE_*``); a value outside is
+    quarantined (ingestion.landing.plausibility, per-field classes in each system's contract)."""
+
+    # no event or planned date before this day
+    earliest_date: date = date(2000, 1, 1)
+    # an event (created, spent, paid, modified...) at most this long after the batch's extracted_at (clock skew)
+    future_margin_days: int = 1
+    # a planned date (due, end, rate end, close...) at most this long after extracted_at
+    planned_horizon_years: int = 10
+    # hourly, billable and cost rates, in the currency's major unit
+    max_rate: Decimal = Decimal(1_000_000)
+    # hours (or units) on one line: invoice, rate-card and ERP transaction lines, PSA expenses
+    max_line_quantity: Decimal = Decimal(10_000)
+
+    def environment(self) -> dict[str, str]:
+        return {
+            "Q2C_PLAUSIBLE_EARLIEST_DATE": self.earliest_date.isoformat(),
+            "Q2C_PLAUSIBLE_FUTURE_MARGIN_DAYS": str(self.future_margin_days),
+            "Q2C_PLAUSIBLE_PLANNED_HORIZON_YEARS": str(self.planned_horizon_years),
+            "Q2C_PLAUSIBLE_MAX_RATE": str(self.max_rate),
+            "Q2C_PLAUSIBLE_MAX_LINE_QUANTITY": str(self.max_line_quantity),
+        }
 
 
 @dataclass(frozen=True)
@@ -68,6 +100,8 @@ class Settings:
     incomplete_batch_timeout_hours: float = INCOMPLETE_BATCH_TIMEOUT_HOURS_DEFAULT
     # the landing clock (naive UTC); None: the machine's clock. For replays and tests.
     landing_now: datetime | None = None
+    # bounds of dates, rates and quantities that can be true (Q2C_PLAUSIBLE_*)
+    plausible: PlausibleBounds = field(default_factory=PlausibleBounds)
     # Q2C_<SYSTEM>_* / Q2C_API_* / Q2C_ALERT_* as read: parsed by the API and alert modules
     passed_through: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -102,6 +136,7 @@ class Settings:
             "Q2C_EXTRACTED_AT_TOLERANCE_MINUTES": str(self.extracted_at_tolerance_minutes),
             "Q2C_INCOMPLETE_BATCH_TIMEOUT_HOURS": str(self.incomplete_batch_timeout_hours),
             "DAGSTER_HOME": str(self.dagster_home),
+            **self.plausible.environment(),
         }
         if self.landing_now is not None:
             env["Q2C_LANDING_NOW"] = self.landing_now.isoformat() + "Z"
@@ -159,6 +194,50 @@ def _instant(environ: Mapping[str, str], var: str) -> datetime | None:
     return parsed.astimezone(UTC).replace(tzinfo=None)
 
 
+def _whole_number(environ: Mapping[str, str], var: str, default: int, low: int, high: int) -> int:
+    value = environ.get(var, "").strip()
+    if not value:
+        return default
+    if not re.fullmatch(r"\d+", value) or not low <= int(value) <= high:
+        raise SettingsError(f"{var}={value!r}: expected a whole number from {low} to {high}")
+    return int(value)
+
+
+def _ceiling(environ: Mapping[str, str], var: str, default: Decimal, cap: Decimal) -> Decimal:
+    value = environ.get(var, "").strip()
+    if not value:
+        return default
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or not 0 < number < cap:
+        raise SettingsError(f"{var}={value!r}: expected a number above 0 and below {cap:,}")
+    return number
+
+
+def _plausible_bounds(environ: Mapping[str, str]) -> PlausibleBounds:
+    defaults = PlausibleBounds()
+    earliest = environ.get("Q2C_PLAUSIBLE_EARLIEST_DATE", "").strip()
+    try:
+        earliest_date = date.fromisoformat(earliest) if earliest else defaults.earliest_date
+    except ValueError:
+        raise SettingsError(f"Q2C_PLAUSIBLE_EARLIEST_DATE={earliest!r}: expected a date YYYY-MM-DD") from None
+    return PlausibleBounds(
+        earliest_date=earliest_date,
+        future_margin_days=_whole_number(
+            environ, "Q2C_PLAUSIBLE_FUTURE_MARGIN_DAYS", defaults.future_margin_days, 0, 366
+        ),
+        planned_horizon_years=_whole_number(
+            environ, "Q2C_PLAUSIBLE_PLANNED_HORIZON_YEARS", defaults.planned_horizon_years, 1, 100
+        ),
+        max_rate=_ceiling(environ, "Q2C_PLAUSIBLE_MAX_RATE", defaults.max_rate, _MAX_RATE_CAP),
+        max_line_quantity=_ceiling(
+            environ, "Q2C_PLAUSIBLE_MAX_LINE_QUANTITY", defaults.max_line_quantity, _MAX_LINE_QUANTITY_CAP
+        ),
+    )
+
+
 def parse_as_of(text: str, source: str) -> date:
     try:
         return date.fromisoformat(text.strip())
@@ -197,6 +276,7 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
             env, "Q2C_INCOMPLETE_BATCH_TIMEOUT_HOURS", INCOMPLETE_BATCH_TIMEOUT_HOURS_DEFAULT, "hours", 30 * 24
         ),
         landing_now=_instant(env, "Q2C_LANDING_NOW"),
+        plausible=_plausible_bounds(env),
         passed_through=MappingProxyType({k: v for k, v in env.items() if _PASSED_THROUGH.fullmatch(k)}),
     )
 

@@ -19,6 +19,7 @@ from dlt.sources import DltResource, DltSource
 from ingestion.catalog import BATCH_LOG, QUARANTINE, objects, raw_tables
 from ingestion.landing.arrival import ArrivalRules
 from ingestion.landing.landing_run import LandingRun, SkipRequest, remove_abandoned_scratch
+from q2c.settings import PlausibleBounds
 
 _TECH_COLUMNS = {
     "_q2c_extracted_at": {"data_type": "timestamp", "timezone": False},
@@ -123,15 +124,20 @@ def source_for(run: LandingRun) -> DltSource:
 
 
 def landing_source(
-    system: str, landing_dir: Path, skip: SkipRequest | None = None, rules: ArrivalRules | None = None
+    system: str,
+    landing_dir: Path,
+    skip: SkipRequest | None = None,
+    rules: ArrivalRules | None = None,
+    plausible: PlausibleBounds | None = None,
 ) -> tuple[LandingRun, DltSource]:
     """A fresh landing run of ``system`` and the source that performs it. The run holds the
     report (``run.report``, filled in once dlt has extracted the source) and the scratch
     database, which ``run.close()`` removes. With ``skip``, running the source only records
     that rejected (or incomplete) batch as skipped (see ingestion.landing.batch_admin).
-    ``rules``: the landing clock and margins (default: the machine's clock, default margins)."""
+    ``rules``: the landing clock and margins (default: the machine's clock, default margins);
+    ``plausible``: the settings' bounds of values that can be true (q2c.settings.PlausibleBounds)."""
     remove_abandoned_scratch()  # every run, even one that only finishes a pending load
-    run = LandingRun(system, Path(landing_dir), skip, rules)
+    run = LandingRun(system, Path(landing_dir), skip, rules, plausible)
     return run, source_for(run)
 
 

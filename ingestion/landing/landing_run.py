@@ -31,11 +31,13 @@ from ingestion.landing.manifest import (
     unlisted_files,
     verify_manifest_files,
 )
+from ingestion.landing.plausibility import window_for
 from ingestion.landing.raw_tables import declared_tables
 from ingestion.landing.readers import ParsedFile, ident, parse_file, sql_str
 from ingestion.landing.redelivery import accepted_content, changed_redelivery
 from ingestion.landing.report import HELD, LOADED, REJECTED, SKIPPED, BatchReport, FileReport, LandingReport
 from ingestion.landing.validation import FileValidation, quarantine_rows, validate_file
+from q2c.settings import PlausibleBounds
 from q2c.warehouse import open_duckdb
 
 CHUNK_ROWS = 100_000
@@ -104,12 +106,15 @@ class LandingRun:
         landing_dir: Path | None,
         skip: SkipRequest | None = None,
         rules: ArrivalRules | None = None,
+        plausible: PlausibleBounds | None = None,
     ):
-        """``landing_dir`` None: a run that only describes the source (asset specs)."""
+        """``landing_dir`` None: a run that only describes the source (asset specs);
+        ``plausible``: the settings' bounds of values that can be true (default: the defaults)."""
         self.system = system
         self.landing_dir = None if landing_dir is None else Path(landing_dir)
         self.skip = skip  # set: this run only records the skip, it lands nothing
         self.rules = rules or ArrivalRules.defaults()
+        self.plausible = plausible or PlausibleBounds()
         self.report = LandingReport(system)
         self._prepared = False
         self._tmp: Path | None = None
@@ -204,10 +209,12 @@ class LandingRun:
                     self._log_rows.append(report.log_row())
                     continue
                 files = []
+                window = window_for(self.plausible, manifest.extracted_at)
                 for i, mf in enumerate(manifest.files):
                     tag = f"b{n}_f{i}"
                     parsed = parse_file(self._con, mf, tag)
-                    files.append(_AcceptedFile(tag, parsed, validate_file(self._con, parsed, tag), file_no))
+                    validation = validate_file(self._con, parsed, tag, window)
+                    files.append(_AcceptedFile(tag, parsed, validation, file_no))
                     file_no += 1
             except BatchRejected as exc:
                 report.status, report.reason = REJECTED, str(exc)

@@ -94,7 +94,9 @@ def land(
     run = None
     try:
         api_batch = extract_if_api_mode(system, settings)
-        run, source = landing_source(system, settings.landing_dir, rules=ArrivalRules.from_settings(settings))
+        run, source = landing_source(
+            system, settings.landing_dir, rules=ArrivalRules.from_settings(settings), plausible=settings.plausible
+        )
         report = run.report
         report.api_batch = api_batch
         pipeline = build_pipeline(system, settings.duckdb_path, settings.duckdb_memory_limit)

@@ -2,8 +2,9 @@
 
 Faults found while parsing (JSON type, exact number text) and duplicate primary keys come
 from SQL; value rules come from the pandera contracts, run on polars frames streamed from
-DuckDB in chunks. A record whose child list fails is quarantined whole: the record is the
-unit of the manifest's row count.
+DuckDB in chunks; values that cannot be true (impossible or implausible dates, rates and
+quantities beyond their bounds) from SQL again (plausibility.py). A record whose child list
+fails is quarantined whole: the record is the unit of the manifest's row count.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pyarrow as pa_arrow
 from ingestion.catalog import ChildSpec, ObjectSpec
 from ingestion.landing.line_numbers import count_lines, csv_record_lines
 from ingestion.landing.manifest import BatchRejected
+from ingestion.landing.plausibility import PlausibleWindow, plausibility_hits, rules_for
 from ingestion.landing.readers import ParsedFile, ident, sql_str
 from ingestion.sources.billing import contract as billing
 from ingestion.sources.crm import contract as crm
@@ -140,7 +142,10 @@ def _pandera_hits(
         con.execute(f"INSERT INTO {HITS_TABLE} SELECT * FROM hits")
 
 
-def validate_file(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, tag: str) -> FileValidation:
+def validate_file(
+    con: duckdb.DuckDBPyConnection, parsed: ParsedFile, tag: str, window: PlausibleWindow
+) -> FileValidation:
+    """``window``: the plausible dates and numbers of the file's batch."""
     ensure_hits_table(con)
     bad = f"{tag}_bad"
     if parsed.table is None:
@@ -156,13 +161,24 @@ def validate_file(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, tag: str) 
             f"list_transform(_q2c_errors, lambda e: split_part(e, chr(31), 2)), 'json_parse'))"
         )
         _pandera_hits(con, tag, parsed_records, schema_for(spec.system, spec.table), _field_names(spec))
+        plausibility_hits(
+            con,
+            HITS_TABLE,
+            tag,
+            parsed_records,
+            spec.fields,
+            rules_for(spec.system, spec.table),
+            _field_names(spec),
+            window,
+        )
         for child in spec.children:
             child_rel = parsed.children[child.table]
             prefix = f"{sql_str(child.list_path)} || '[' || position || '].'"  # catalogue constant
             _sql_hits(con, tag, child_rel, prefix)
-            _pandera_hits(
-                con, tag, child_rel, schema_for(spec.system, child.table), _child_names(child), extra=child.list_path
-            )
+            names = _child_names(child)
+            _pandera_hits(con, tag, child_rel, schema_for(spec.system, child.table), names, extra=child.list_path)
+            rules = rules_for(spec.system, child.table)
+            plausibility_hits(con, HITS_TABLE, tag, child_rel, child.fields, rules, names, window, prefix)
     except BatchRejected as exc:
         raise BatchRejected(f"{parsed.file.name}: {exc}") from None
     con.execute(f"CREATE TABLE {bad} AS SELECT DISTINCT rn AS _q2c_rn FROM {HITS_TABLE} WHERE tag = ?", [tag])

@@ -10,7 +10,7 @@ import pytest
 
 from ingestion.catalog import SYSTEMS, raw_tables
 from ingestion.landing import build_pipeline, land, land_all, spec_source
-from q2c.settings import settings_for
+from q2c.settings import PlausibleBounds, settings_for
 from tests.ingestion.batch_writer import (
     account,
     invoice,
@@ -363,7 +363,9 @@ def test_money_is_exact_decimal_never_double(wh):
         B1,
         {"transaction": [{**__import__("tests.ingestion.batch_writer", fromlist=["x"]).erp_transaction(1)}]},
     )
-    land_all(settings_for(wh.landing, wh.duckdb_path))
+    # a 14-digit rate cannot be true (Q2C_PLAUSIBLE_MAX_RATE): raised here, the digits are what is checked
+    plausible = PlausibleBounds(max_rate=Decimal("99999999999999"))
+    land_all(settings_for(wh.landing, wh.duckdb_path, plausible=plausible))
     assert wh.query("SELECT billable_rate, hours FROM raw_psa.time_entries") == [
         (Decimal("12345678901234.5678"), Decimal("7.5000"))
     ]

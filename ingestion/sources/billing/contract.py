@@ -2,6 +2,7 @@
 amounts, epoch-second timestamps, the object's status vocabulary."""
 
 from ingestion.sources.checks import boolean, decimal, integer, schema, stripe_id, text
+from ingestion.sources.plausibility import EPOCH_SECONDS, LINE_QUANTITY, MINOR_AMOUNT, MONEY_TEXT, event, planned
 
 CURRENCY = r"^[a-z]{3}$"
 DECIMAL_STRING = r"^-?\d+(\.\d+)?$"
@@ -83,4 +84,34 @@ SCHEMAS = {
             "created": integer(min_value=0),
         },
     ),
+}
+
+# Values that cannot be true (ingestion/sources/plausibility.py); every timestamp is epoch
+# seconds, so one in milliseconds lands thousands of years ahead. An invoice's due date and
+# its (or a line's) service period may lie ahead: advance billing.
+PLAUSIBLE = {
+    "customers": {"created": event(EPOCH_SECONDS)},
+    "invoices": {
+        **dict.fromkeys(("subtotal", "tax", "total", "amount_due", "amount_paid", "amount_remaining"), MINOR_AMOUNT),
+        "created": event(EPOCH_SECONDS),
+        "due_date": planned(EPOCH_SECONDS),
+        "period_start": planned(EPOCH_SECONDS),
+        "period_end": planned(EPOCH_SECONDS),
+        "status_transitions_finalized_at": event(EPOCH_SECONDS),
+        "status_transitions_paid_at": event(EPOCH_SECONDS),
+        "status_transitions_voided_at": event(EPOCH_SECONDS),
+        "status_transitions_marked_uncollectible_at": event(EPOCH_SECONDS),
+    },
+    "invoice_lines": {
+        "amount": MINOR_AMOUNT,
+        "quantity": LINE_QUANTITY,
+        "unit_amount_excluding_tax": MONEY_TEXT,
+        "period_start": planned(EPOCH_SECONDS),
+        "period_end": planned(EPOCH_SECONDS),
+    },
+    "credit_notes": {"total": MINOR_AMOUNT, "created": event(EPOCH_SECONDS), "voided_at": event(EPOCH_SECONDS)},
+    "charges": {
+        **dict.fromkeys(("amount", "amount_captured", "amount_refunded"), MINOR_AMOUNT),
+        "created": event(EPOCH_SECONDS),
+    },
 }

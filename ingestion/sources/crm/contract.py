@@ -11,6 +11,16 @@ from ingestion.sources.checks import (
     schema,
     text,
 )
+from ingestion.sources.plausibility import (
+    ISO_DATE_READER,
+    ISO_TIMESTAMP_READER,
+    LINE_QUANTITY,
+    MONEY_TEXT,
+    RATE,
+    DateFormat,
+    event,
+    planned,
+)
 
 BOOLEAN = r"^(true|false)$"
 DATETIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$"
@@ -80,4 +90,34 @@ SCHEMAS = {
             "last_modified_date": text(DATETIME),
         },
     ),
+}
+
+DATE_FORMAT = DateFormat("YYYY-MM-DD", ISO_DATE, ISO_DATE_READER)
+DATETIME_FORMAT = DateFormat("YYYY-MM-DDThh:mm:ss.sssZ", DATETIME, ISO_TIMESTAMP_READER)
+_STAMPS = {
+    "last_modified_date": event(DATETIME_FORMAT),
+    "system_modstamp": event(DATETIME_FORMAT),
+}
+
+# Values that cannot be true (ingestion/sources/plausibility.py). CloseDate is planned: an open
+# opportunity's expected close lies ahead. The rate card's lines may start and end in the future.
+PLAUSIBLE = {
+    "account": {"created_date": event(DATETIME_FORMAT), **_STAMPS},
+    "opportunity": {
+        "close_date": planned(DATE_FORMAT),
+        "amount": MONEY_TEXT,
+        "not_to_exceed_c": MONEY_TEXT,
+        **_STAMPS,
+    },
+    "opportunity_line_item": {
+        "quantity": LINE_QUANTITY,
+        "unit_price": RATE,
+        "list_price": RATE,
+        "discount": MONEY_TEXT,
+        "total_price": MONEY_TEXT,
+        "service_date": planned(DATE_FORMAT),
+        "rate_end_date_c": planned(DATE_FORMAT),
+        **_STAMPS,
+    },
+    "product2": {"last_modified_date": event(DATETIME_FORMAT)},
 }

@@ -2,6 +2,17 @@
 'M/D/YYYY h:mm am' datetimes, two-place decimals, status codes per transaction type."""
 
 from ingestion.sources.checks import DECIMAL, INTEGER_ID, ISO_CURRENCY_UPPER, schema, text
+from ingestion.sources.plausibility import (
+    BIGINT_TEXT,
+    FX_RATE_TEXT,
+    MONEY_TEXT,
+    SIGNED_LINE_QUANTITY,
+    US_DATE_OR_DATETIME_READER,
+    US_DATE_READER,
+    DateFormat,
+    event,
+    planned,
+)
 
 BOOLEAN = r"^[TF]$"
 DATE = r"^\d{1,2}/\d{1,2}/\d{4}$"
@@ -89,4 +100,36 @@ SCHEMAS = {
             "linkdate": text(DATE),
         },
     ),
+}
+
+DATE_FORMAT = DateFormat("M/D/YYYY", DATE, US_DATE_READER)
+DATE_OR_DATETIME_FORMAT = DateFormat("M/D/YYYY or M/D/YYYY h:mm am", DATE_OR_DATETIME, US_DATE_OR_DATETIME_READER)
+
+# Values that cannot be true (ingestion/sources/plausibility.py). A job's start and end and a
+# transaction's due date may lie ahead; a transaction, its application and every stamp happened.
+# Credit memo lines may carry negative quantities and amounts. A line's rate is no hourly rate
+# (expense and milestone lines carry their amount there): only its type is checked.
+PLAUSIBLE = {
+    "customer": {"datecreated": event(DATE_OR_DATETIME_FORMAT), "lastmodifieddate": event(DATE_OR_DATETIME_FORMAT)},
+    "job": {
+        "startdate": planned(DATE_FORMAT),
+        "enddate": planned(DATE_FORMAT),
+        "lastmodifieddate": event(DATE_OR_DATETIME_FORMAT),
+    },
+    "transaction": {
+        "trandate": event(DATE_FORMAT),
+        "duedate": planned(DATE_FORMAT),
+        "exchangerate": FX_RATE_TEXT,
+        "foreigntotal": MONEY_TEXT,
+        "foreignamountpaid": MONEY_TEXT,
+        "foreignamountunpaid": MONEY_TEXT,
+        "lastmodifieddate": event(DATE_OR_DATETIME_FORMAT),
+    },
+    "transactionline": {
+        "linesequencenumber": BIGINT_TEXT,
+        "quantity": SIGNED_LINE_QUANTITY,
+        "rate": MONEY_TEXT,
+        "foreignamount": MONEY_TEXT,
+    },
+    "previoustransactionlink": {"foreignamount": MONEY_TEXT, "linkdate": event(DATE_FORMAT)},
 }

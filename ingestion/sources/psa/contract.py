@@ -11,6 +11,15 @@ from ingestion.sources.checks import (
     stripe_id,
     text,
 )
+from ingestion.sources.plausibility import (
+    ISO_DATE_READER,
+    ISO_TIMESTAMP_READER,
+    LINE_QUANTITY,
+    RATE,
+    DateFormat,
+    event,
+    planned,
+)
 
 TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"
 APPROVAL = {"unsubmitted", "submitted", "approved"}
@@ -103,4 +112,31 @@ SCHEMAS = {
             **_TIMESTAMPS,
         },
     ),
+}
+
+DATE_FORMAT = DateFormat("YYYY-MM-DD", ISO_DATE, ISO_DATE_READER)
+TIMESTAMP_FORMAT = DateFormat("YYYY-MM-DDThh:mm:ssZ", TIMESTAMP, ISO_TIMESTAMP_READER)
+_STAMPS = {"created_at": event(TIMESTAMP_FORMAT), "updated_at": event(TIMESTAMP_FORMAT)}
+
+# Values that cannot be true (ingestion/sources/plausibility.py). A project may be planned to
+# start or end in the future; time is spent by the time it is extracted. Hours of a time entry
+# are the contract's 0..24 above.
+PLAUSIBLE = {
+    "clients": _STAMPS,
+    "projects": {
+        "hourly_rate": RATE,
+        "starts_on": planned(DATE_FORMAT),
+        "ends_on": planned(DATE_FORMAT),
+        **_STAMPS,
+    },
+    "users": {"default_hourly_rate": RATE, "cost_rate": RATE, **_STAMPS},
+    "user_assignments": {"hourly_rate": RATE, **_STAMPS},
+    "time_entries": {
+        "spent_date": event(DATE_FORMAT),
+        "billable_rate": RATE,
+        "cost_rate": RATE,
+        "user_assignment_hourly_rate": RATE,
+        **_STAMPS,
+    },
+    "expenses": {"spent_date": event(DATE_FORMAT), "units": LINE_QUANTITY, **_STAMPS},
 }
