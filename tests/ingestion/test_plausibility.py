@@ -189,7 +189,8 @@ def test_impossible_calendar_dates_and_times_are_quarantined_and_the_rest_of_the
             "Opportunity.csv",
             2,
             "calendar_date",
-            "Opportunity.csv line 2: field 'CloseDate' '2026-02-30' is not a real calendar date (YYYY-MM-DD)",
+            "Opportunity.csv record 2, physical line 3: "
+            "field 'CloseDate' '2026-02-30' is not a real calendar date (YYYY-MM-DD)",
         )
     ]
     assert quarantined(wh, "erp") == [
@@ -197,19 +198,22 @@ def test_impossible_calendar_dates_and_times_are_quarantined_and_the_rest_of_the
             "transaction.csv",
             1,
             "calendar_date",
-            "transaction.csv line 1: field 'trandate' '2/30/2026' is not a real calendar date (M/D/YYYY)",
+            "transaction.csv record 1, physical line 2: "
+            "field 'trandate' '2/30/2026' is not a real calendar date (M/D/YYYY)",
         ),
         (
             "transaction.csv",
             3,
             "calendar_date",
-            "transaction.csv line 3: field 'duedate' '13/1/2026' is not a real calendar date (M/D/YYYY)",
+            "transaction.csv record 3, physical line 4: "
+            "field 'duedate' '13/1/2026' is not a real calendar date (M/D/YYYY)",
         ),
         (
             "transaction.csv",
             4,
             "calendar_date",
-            "transaction.csv line 4: field 'lastmodifieddate' '3/1/2026 25:00 pm' is not a real date or date "
+            "transaction.csv record 4, physical line 5: "
+            "field 'lastmodifieddate' '3/1/2026 25:00 pm' is not a real date or date "
             "and time (M/D/YYYY or M/D/YYYY h:mm am)",
         ),
     ]
@@ -260,9 +264,21 @@ def test_event_dates_end_at_extracted_at_plus_the_margin_while_planned_dates_may
 
     assert wh.query("SELECT id FROM raw_erp.transaction ORDER BY id") == [("1",), ("5",)]
     assert [(r[1], r[2], r[3]) for r in quarantined(wh, "erp")] == [
-        (2, "plausible_range", f"transaction.csv line 2: field 'trandate' '11/24/2026' is outside {EVENT_RANGE}"),
-        (3, "plausible_range", f"transaction.csv line 3: field 'duedate' '1/1/2037' is outside {PLANNED_RANGE}"),
-        (4, "plausible_range", f"transaction.csv line 4: field 'trandate' '12/31/1999' is outside {EVENT_RANGE}"),
+        (
+            2,
+            "plausible_range",
+            f"transaction.csv record 2, physical line 3: field 'trandate' '11/24/2026' is outside {EVENT_RANGE}",
+        ),
+        (
+            3,
+            "plausible_range",
+            f"transaction.csv record 3, physical line 4: field 'duedate' '1/1/2037' is outside {PLANNED_RANGE}",
+        ),
+        (
+            4,
+            "plausible_range",
+            f"transaction.csv record 4, physical line 5: field 'trandate' '12/31/1999' is outside {EVENT_RANGE}",
+        ),
     ]
     assert wh.query("SELECT id, due_date FROM raw_billing.invoices") == [("in_1", epoch(2027, 11, 1))]
     assert [r[3] for r in quarantined(wh, "billing")] == [
@@ -323,17 +339,23 @@ def test_negative_or_absurd_hours_rates_and_quantities_are_quarantined_but_wrong
          "(a rate per hour, Q2C_PLAUSIBLE_MAX_RATE)"),
         ("psa", "expenses.jsonl line 2: field 'units' 1000000000.0000 is outside 0 .. 10000 "
          "(hours or units on one line, Q2C_PLAUSIBLE_MAX_LINE_QUANTITY)"),
-        ("crm", "OpportunityLineItem.csv line 2: field 'Quantity' -5 is outside 0 .. 10000 "
+        ("crm", "OpportunityLineItem.csv record 2, physical line 3: "
+"field 'Quantity' -5 is outside 0 .. 10000 "
          "(hours or units on one line, Q2C_PLAUSIBLE_MAX_LINE_QUANTITY)"),
-        ("crm", "OpportunityLineItem.csv line 3: field 'UnitPrice' 1000000000 is outside 0 .. 1000000 "
+        ("crm", "OpportunityLineItem.csv record 3, physical line 4: "
+"field 'UnitPrice' 1000000000 is outside 0 .. 1000000 "
          "(a rate per hour, Q2C_PLAUSIBLE_MAX_RATE)"),
-        ("crm", "OpportunityLineItem.csv line 4: field 'ListPrice' -200.00 is outside 0 .. 1000000 "
+        ("crm", "OpportunityLineItem.csv record 4, physical line 5: "
+"field 'ListPrice' -200.00 is outside 0 .. 1000000 "
          "(a rate per hour, Q2C_PLAUSIBLE_MAX_RATE)"),
-        ("crm", f"OpportunityLineItem.csv line 5: field 'Quantity' 1{'0' * 40} is outside 0 .. 10000 "
+        ("crm", f"OpportunityLineItem.csv record 5, physical line 6: "
+f"field 'Quantity' 1{'0' * 40} is outside 0 .. 10000 "
          "(hours or units on one line, Q2C_PLAUSIBLE_MAX_LINE_QUANTITY)"),
-        ("erp", "transactionline.csv line 3: field 'quantity' 1000000000 is outside -10000 .. 10000 "
+        ("erp", "transactionline.csv record 3, physical line 4: "
+"field 'quantity' 1000000000 is outside -10000 .. 10000 "
          "(hours or units on one line, Q2C_PLAUSIBLE_MAX_LINE_QUANTITY)"),
-        ("erp", f"transactionline.csv line 4: field 'linesequencenumber' number does not fit BIGINT: {'9' * 20}"),
+        ("erp", f"transactionline.csv record 4, physical line 5: "
+f"field 'linesequencenumber' number does not fit BIGINT: {'9' * 20}"),
         ("billing", "invoices.jsonl line 2: field 'lines.data[1].quantity' 10000.5000 is outside 0 .. 10000 "
          "(hours or units on one line, Q2C_PLAUSIBLE_MAX_LINE_QUANTITY)"),
     }  # fmt: skip
