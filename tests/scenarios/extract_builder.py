@@ -613,7 +613,7 @@ class World:
             "erp",
             "transactionline",
             {
-                "id": tid * 100,
+                "id": 0,  # line ids restart in each transaction; 0 = the main line
                 "transaction": tid,
                 "linesequencenumber": 0,
                 "mainline": "T",
@@ -630,7 +630,7 @@ class World:
                 "erp",
                 "transactionline",
                 {
-                    "id": tid * 100 + seq,
+                    "id": seq,
                     "transaction": tid,
                     "linesequencenumber": seq,
                     "mainline": "F",
@@ -646,7 +646,7 @@ class World:
             "erp",
             "transactionline",
             {
-                "id": tid * 100 + seq + 1,
+                "id": seq + 1,
                 "transaction": tid,
                 "linesequencenumber": seq + 1,
                 "mainline": "F",

@@ -49,7 +49,8 @@ OBJECTS = (
         SYSTEM,
         "transactionline",
         "transactionline",
-        ("id",),
+        # line ids restart in each transaction (0 = the main line): the key is the pair
+        ("transaction", "id"),
         "id:id transaction:transaction linesequencenumber:linesequencenumber mainline:mainline "
         "taxline:taxline item:item quantity:quantity rate:rate foreignamount:foreignamount memo:memo",
     ),
