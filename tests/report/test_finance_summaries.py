@@ -23,7 +23,8 @@ from tests.report.ledger_nights import fold_night
 NIGHT = date(2026, 11, 22)
 # ACC-06 finds the ERP and the billing customer of one dead CRM account: the same receivables
 _ACC06 = [
-    ("ACC-06", "ACC", "erp_customer", "1011", Decimal("141746.57"), "accounts_receivable", "no account", "erp_customer_id"),
+    ("ACC-06", "ACC", "erp_customer", "1011", Decimal("141746.57"), "accounts_receivable", "no account",
+     "erp_customer_id"),
     ("ACC-06", "ACC", "billing_customer", "cus_1", Decimal("141746.57"), "accounts_receivable", "no account",
      "billing_customer_id"),
 ]  # fmt: skip
