@@ -120,7 +120,7 @@ def night_result(facts: RunFacts, settings: Settings, loaded: Loaded | None = No
                 result.batch_issues = batch_issues(conn, settings.landing_dir, ArrivalRules.from_settings(settings))
                 if review:
                     materiality = {rule.rule_id: config.materiality(rule.rule_id) for rule in RULES}
-                    result.reviews = review_rules(conn, result.as_of, materiality)
+                    result.reviews = review_rules(conn, result.as_of, materiality, run_id=facts.run_id)
     except WarehouseLocked as exc:
         # another process (a newer run) holds the warehouse: the summary says so, without its figures
         result.failures.append(f"the rule review could not be read (nor the batch states): {exc}")

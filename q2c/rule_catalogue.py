@@ -38,6 +38,9 @@ class Rule:
     attributes: tuple[str, ...] = ()
     # severity of the rule's check when its open findings are material (below: always warn)
     severity: str = "error"
+    # a finding key column naming the one business subject behind findings of several subject
+    # types (ACC-06: the ERP and the billing customer of one CRM account): its amount counts once
+    amount_once_per: str | None = None
 
     @property
     def check_name(self) -> str:
@@ -87,6 +90,7 @@ def _rules(raw: list[dict[str, Any]], families: tuple[str, ...], default_severit
             materiality=tuple((k, _text(v)) for k, v in (entry.get("materiality") or {}).items()),
             attributes=tuple(entry.get("attributes") or ()),
             severity=entry.get("severity", default_severity),
+            amount_once_per=entry.get("amount_once_per") or None,
         )
         if rule.severity not in SEVERITIES:
             raise ValueError(

@@ -29,12 +29,14 @@ class DbtSummary:
     tests_warned: int = 0
     tests_failed: int = 0
     failed_tests: list[str] = field(default_factory=list)
+    warned_tests: list[str] = field(default_factory=list)  # "<test> on <model>": what to look at
 
     @classmethod
     def from_run_results(cls, path: Path) -> DbtSummary | None:
         if not path.exists():
             return None
         summary = cls()
+        models = _tested_models(path.parent / "manifest.json")
         for result in json.loads(path.read_text(encoding="utf-8")).get("results", []):
             uid, status = result.get("unique_id", ""), result.get("status")
             kind = uid.split(".", 1)[0]
@@ -48,7 +50,24 @@ class DbtSummary:
                 setattr(summary, counter, getattr(summary, counter) + 1)
             if counter == "tests_failed":
                 summary.failed_tests.append(uid)
+            elif counter == "tests_warned":
+                name = uid.split(".")[2] if uid.count(".") >= 2 else uid
+                on = models.get(uid)
+                summary.warned_tests.append(f"{name} on {on}" if on else name)
         return summary
+
+
+def _tested_models(manifest: Path) -> dict[str, str]:
+    """test unique id -> the model it tests, from dbt's manifest beside run_results.json."""
+    if not manifest.exists():
+        return {}
+    nodes = json.loads(manifest.read_text(encoding="utf-8")).get("nodes", {})
+    out = {}
+    for uid, node in nodes.items():
+        attached = node.get("attached_node") or next(iter((node.get("depends_on") or {}).get("nodes") or []), None)
+        if uid.startswith("test.") and attached:
+            out[uid] = attached.split(".")[-1]
+    return out
 
 
 @dataclass
@@ -98,6 +117,7 @@ def rule_table_rows(reviews: list[RuleReview]) -> list[tuple[str, ...]]:
     return [
         (
             r.rule_id,
+            r.title,
             str(r.firing),
             str(r.new_tonight),
             str(r.resolved_tonight),
@@ -105,13 +125,56 @@ def rule_table_rows(reviews: list[RuleReview]) -> list[tuple[str, ...]]:
             str(r.waived),
             # "-" when no open finding of the rule carries an amount (rule counts findings only)
             _money(r.amount_at_risk_reporting) if r.max_amount_reporting is not None else "-",
+            _money(r.at_stake.total_reporting) if r.at_stake else "",
             severity[r.severity],
         )
         for r in reviews
     ]
 
 
-RULE_TABLE_HEADER = ("rule", "findings", "new", "resolved", "open", "waived", "amount at risk", "check")
+RULE_TABLE_HEADER = (
+    "rule", "title", "findings", "new", "resolved", "open", "waived", "amount at risk", "at stake", "check",
+)  # fmt: skip
+AT_STAKE_NOTE = (
+    "at stake: for open findings without an amount, the open ERP receivables and the unbilled approved time "
+    "of the customer accounts involved (context, not added to the amount at risk)"
+)
+
+
+def rule_table_header(reporting_currency: str) -> tuple[str, ...]:
+    return tuple(f"{h} ({reporting_currency})" if h in ("amount at risk", "at stake") else h for h in RULE_TABLE_HEADER)
+
+
+def total_at_risk(reviews: list[RuleReview]) -> Decimal:
+    """Each rule's amount counts each subject once (q2c.ledger.amounts)."""
+    return sum((r.amount_at_risk_reporting for r in reviews), Decimal("0"))
+
+
+def totals_line(reviews: list[RuleReview], reporting_currency: str) -> str:
+    failing = [r for r in reviews if r.severity]
+    errors = sum(1 for r in failing if r.severity == "error")
+    at_stake = sum((r.at_stake.total_reporting for r in reviews if r.at_stake), Decimal("0"))
+    return (
+        f"total open amount at risk: {_money(total_at_risk(reviews))} {reporting_currency}; "
+        f"at stake behind findings without an amount: {_money(at_stake)} {reporting_currency}; "
+        f"rules failing: {errors} ERROR, {len(failing) - errors} WARN"
+    )
+
+
+def ledger_line(result: NightlyResult) -> str | None:
+    """The ledger in finance terms: what is open and what tonight changed."""
+    if result.reviews:
+        open_, waived = sum(r.open for r in result.reviews), sum(r.waived for r in result.reviews)
+        new = sum(r.new_tonight for r in result.reviews)
+        resolved = sum(r.resolved_tonight for r in result.reviews)
+        reopened = sum(r.reopened_tonight for r in result.reviews)
+    elif result.ledger:
+        open_, waived = result.ledger.get("active_exceptions", 0), None
+        new, resolved, reopened = (result.ledger.get(k, 0) for k in ("new", "resolved", "reopened"))
+    else:
+        return None
+    line = f"{open_:,} open exceptions: {new:,} new, {resolved:,} resolved, {reopened:,} reopened tonight"
+    return line + (f" ({waived:,} more waived)" if waived else "")
 
 
 def render_markdown(result: NightlyResult, reporting_currency: str) -> str:
@@ -141,18 +204,19 @@ def render_markdown(result: NightlyResult, reporting_currency: str) -> str:
             f"- tests: {d.tests_passed} passed, {d.tests_warned} warned, {d.tests_failed} failed",
         ]
         lines += [f"  - failed: `{t}`" for t in d.failed_tests]
-    if result.ledger:
-        lines += ["", "## Exception ledger", ""]
-        lines += [f"- {name}: {value}" for name, value in result.ledger.items()]
+        lines += [f"  - warned: `{t}`" for t in d.warned_tests]
+    ledger = ledger_line(result)
+    if ledger:
+        lines += ["", "## Exception ledger", "", f"- {ledger}"]
     if result.reviews:
-        total = sum((r.amount_at_risk_reporting for r in result.reviews), Decimal("0"))
-        header = [*RULE_TABLE_HEADER]
-        header[6] = f"amount at risk ({reporting_currency})"
         lines += ["", "## Reconciliation by rule", ""]
-        lines.append("| " + " | ".join(header) + " |")
-        lines.append("|---|---:|---:|---:|---:|---:|---:|---|")
-        lines += ["| " + " | ".join(row) + " |" for row in rule_table_rows(result.reviews)]
-        lines += ["", f"Total open amount at risk: {_money(total)} {reporting_currency}"]
+        lines.append("| " + " | ".join(rule_table_header(reporting_currency)) + " |")
+        lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+        lines += [
+            "| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rule_table_rows(result.reviews)
+        ]
+        lines += ["", f"- {totals_line(result.reviews, reporting_currency)}"]
+        lines += [f"- {AT_STAKE_NOTE}; an amount found through two systems counts once"]
     return "\n".join(lines) + "\n"
 
 

@@ -17,12 +17,15 @@ import typer
 
 from q2c.cli.table import render_table
 from q2c.run_summary import (
+    AT_STAKE_NOTE,
     BATCH_ISSUE_HEADER,
-    RULE_TABLE_HEADER,
     NightlyResult,
     batch_issue_rows,
     held_system_line,
+    ledger_line,
+    rule_table_header,
     rule_table_rows,
+    totals_line,
 )
 from q2c.settings import Settings, environment, get_settings
 
@@ -126,7 +129,8 @@ def run_nightly(as_of: date | None = None, *, echo: Echo = print, settings: Sett
     return result
 
 
-def print_result(result: NightlyResult) -> None:
+def print_result(result: NightlyResult, reporting_currency: str | None = None) -> None:
+    reporting_currency = reporting_currency or _reporting_currency()
     typer.echo("")
     typer.echo(f"as of {result.as_of}  run {result.run_id}")
     typer.echo(render_table(("system", "rows landed"), [(s, f"{n:,}") for s, n in result.rows_landed.items()]))
@@ -143,11 +147,16 @@ def print_result(result: NightlyResult) -> None:
         )
         for test in d.failed_tests:
             typer.echo(f"  failed test: {test}")
-    if result.ledger:
-        typer.echo("ledger: " + ", ".join(f"{k} {v}" for k, v in result.ledger.items()))
+        for test in d.warned_tests:
+            typer.echo(f"  warned test: {test}")
+    ledger = ledger_line(result)
+    if ledger:
+        typer.echo(f"ledger: {ledger}")
     if result.reviews:
         typer.echo("")
-        typer.echo(render_table(RULE_TABLE_HEADER, rule_table_rows(result.reviews)))
+        typer.echo(render_table(rule_table_header(reporting_currency), rule_table_rows(result.reviews)))
+        typer.echo(totals_line(result.reviews, reporting_currency))
+        typer.echo(f"({AT_STAKE_NOTE}; an amount found through two systems counts once)")
     if result.report_path:
         typer.echo(f"\nreport: {result.report_path}")
     if result.html_report_path:
@@ -160,6 +169,15 @@ def print_result(result: NightlyResult) -> None:
         for failure in result.failures:
             typer.secho(f"  {failure}", err=True, fg=typer.colors.RED)
         typer.secho("nightly run FAILED", err=True, fg=typer.colors.RED)
+
+
+def _reporting_currency() -> str:
+    from q2c.reconciliation_config import ReconConfigError, load_recon_config
+
+    try:
+        return load_recon_config(get_settings().recon_config_path).reporting_currency
+    except ReconConfigError:
+        return "reporting currency"
 
 
 def _run(as_of: date | None) -> None:

@@ -12,6 +12,8 @@ from typing import Any
 import duckdb
 
 from q2c.ledger.actions import resolve_exception_id
+from q2c.ledger.amounts import counted_exceptions_sql
+from q2c.ledger.at_stake import AtStake, values_at_stake
 from q2c.ledger.schema import STATUSES, ensure_ledger_tables
 from q2c.reconciliation_config import Materiality
 from q2c.rule_catalogue import RULES
@@ -32,8 +34,9 @@ class RuleReview:
     new_tonight: int = 0
     reopened_tonight: int = 0
     resolved_tonight: int = 0
-    amount_at_risk_reporting: Decimal = Decimal("0")
+    amount_at_risk_reporting: Decimal = Decimal("0")  # each subject once (q2c.ledger.amounts)
     max_amount_reporting: Decimal | None = None
+    at_stake: AtStake | None = None  # behind open findings without an amount (q2c.ledger.at_stake)
     unquantified_open: int = 0
     materiality: Materiality | None = None
     severity: str | None = None  # "error", "warn" or None (pass)
@@ -97,15 +100,34 @@ def _fetch_dicts(conn: duckdb.DuckDBPyConnection, sql: str, params: dict | None 
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def _transitions(conn: duckdb.DuckDBPyConnection, as_of: date, run_id: str | None) -> dict[tuple[str, str], int]:
+    """(rule id, event type) -> exceptions with that nightly transition: written by ``run_id``,
+    else dated ``as_of``."""
+    where, params = (
+        ("run_id = $run_id", {"run_id": run_id}) if run_id is not None else ("as_of = $as_of", {"as_of": as_of})
+    )
+    rows = conn.execute(
+        f"""SELECT rule_id, event_type, count(DISTINCT exception_id) FROM recon.exception_events
+            WHERE {where} AND event_type IN ('new', 'resolved', 'reopened') GROUP BY ALL""",
+        params,
+    ).fetchall()
+    return {(rule_id, event): n for rule_id, event, n in rows}
+
+
 def review_rules(
     conn: duckdb.DuckDBPyConnection,
     as_of: date,
     materiality: Materiality | Mapping[str, Materiality],
+    *,
+    run_id: str | None = None,
 ) -> list[RuleReview]:
     """One review per catalogue rule (rules that never fired included), as of ``as_of``.
 
     ``materiality`` (config/reconciliation.yml) is one threshold for all rules or one per
     rule id. Only open and acknowledged findings count: a waived one no longer fails.
+    ``run_id``: the night's run; its new, resolved and reopened counts are the events that
+    run's ledger update wrote (a rerun that changed nothing: 0). Without it they are the
+    transitions dated ``as_of``.
     """
     ensure_ledger_tables(conn)
     by_rule = {rule.rule_id: materiality for rule in RULES} if isinstance(materiality, Materiality) else materiality
@@ -123,8 +145,6 @@ def review_rules(
               count(*) FILTER (WHERE first_seen_as_of = $as_of) AS new_tonight,
               count(*) FILTER (WHERE status = 'resolved' AND resolved_as_of = $as_of)
                   AS resolved_tonight,
-              coalesce(sum(amount_at_risk_reporting)
-                  FILTER (WHERE status IN ('open', 'acknowledged')), 0) AS amount,
               max(amount_at_risk_reporting)
                   FILTER (WHERE status IN ('open', 'acknowledged')) AS max_amount,
               count(*) FILTER (WHERE status IN ('open', 'acknowledged')
@@ -134,13 +154,13 @@ def review_rules(
             params,
         )
     }
-    reopened = dict(
+    amounts = dict(
         conn.execute(
-            """SELECT rule_id, count(DISTINCT exception_id) FROM recon.exception_events
-               WHERE as_of = $as_of AND event_type = 'reopened' GROUP BY rule_id""",
-            {"as_of": as_of},
+            f"SELECT rule_id, sum(counted_amount_reporting) FROM ({counted_exceptions_sql()}) GROUP BY rule_id"
         ).fetchall()
     )
+    tonight = _transitions(conn, as_of, run_id)
+    at_stake = values_at_stake(conn)
     top_rows = _fetch_dicts(
         conn,
         f"""
@@ -163,10 +183,15 @@ def review_rules(
             review.waived = s["waived"]
             review.new_tonight = s["new_tonight"]
             review.resolved_tonight = s["resolved_tonight"]
-            review.amount_at_risk_reporting = Decimal(s["amount"])
+            review.amount_at_risk_reporting = Decimal(amounts.get(rule.rule_id) or 0)
             review.max_amount_reporting = s["max_amount"]
             review.unquantified_open = s["unquantified"]
-        review.reopened_tonight = reopened.get(rule.rule_id, 0)
+        review.reopened_tonight = tonight.get((rule.rule_id, "reopened"), 0)
+        if run_id is not None:
+            review.new_tonight = tonight.get((rule.rule_id, "new"), 0)
+            review.resolved_tonight = tonight.get((rule.rule_id, "resolved"), 0)
+        if review.unquantified_open:
+            review.at_stake = at_stake.get(rule.rule_id)
         review.top = [r for r in top_rows if r["rule_id"] == rule.rule_id]
         review.materiality = by_rule[rule.rule_id]
         if review.open > 0 and review.materiality.is_material(review.max_amount_reporting, review.open):

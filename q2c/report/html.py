@@ -1,4 +1,5 @@
-"""The report as one self-contained HTML page: inline CSS and SVG, no script, no link out.
+"""The report as one self-contained HTML page: inline CSS and SVG, no script, no link out
+(its links are anchors within the page).
 
 Every value that comes from data goes through ``_e`` (html.escape): account names and
 explanations are the source systems' free text.
@@ -13,9 +14,11 @@ from typing import Any
 
 from q2c.ledger.schema import FINDING_KEY_COLUMNS
 from q2c.report.ledger_view import AgingRow, ReportData
+from q2c.report.money_text import money_in_text
 from q2c.report.trend_svg import render_trend_svg
 
-_CSS = """
+_CSS = (
+    """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2329;margin:24px auto;max-width:1180px;padding:0 16px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #dde1e5;padding-bottom:4px}
 .muted{color:#68717a}.cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}
@@ -27,7 +30,25 @@ th{background:#f6f8fa;font-weight:600}td:first-child{white-space:nowrap}td.n,th.
 .sev-pass{color:#2e7d32}.keys{font-family:ui-monospace,monospace;font-size:12px;white-space:nowrap}
 .side{display:flex;gap:24px;flex-wrap:wrap}.side>div{flex:1;min-width:320px}
 svg.trend text{font-size:11px;fill:#555}svg.trend .legend{font-size:12px}
+table.top{table-layout:fixed}table.top td{overflow-wrap:anywhere;white-space:normal}
+table.top .keys{white-space:normal;font-size:11px;color:#68717a}a{color:#1f5fa8}
 """
+    + "".join(
+        f"table.top col.{name}{{width:{width}}}"
+        for name, width in (
+            ("id", "9%"),
+            ("customer", "13%"),
+            ("subject", "17%"),
+            ("values", "20%"),
+            ("amount", "10%"),
+            ("owner", "8%"),
+            ("age", "5%"),
+            ("why", "18%"),
+        )
+    )
+    + """
+"""
+)
 
 
 def _e(value: Any) -> str:
@@ -94,6 +115,62 @@ def _batches_section(data: ReportData) -> list[str]:
     return out
 
 
+def _top_row(x: dict[str, Any]) -> list[str]:
+    currency = x["currency_code"]
+    amount = _e(f"{_money(x['amount_at_risk'])} {currency or ''}".strip())
+    reporting = _e(_money(x["amount_at_risk_reporting"]))
+    if not x["amount_counted"]:  # the same money as a larger finding of the same subject
+        reporting = (
+            f'<span class="muted" title="counted once, with the same subject\'s other finding">({reporting})</span>'
+        )
+    subject = f"{_e(x['subject_type'])} {_e(x['subject_id'])}" + (
+        f" ({_e(x['attribute'])})" if x.get("attribute") else ""
+    )
+    return [
+        f'<code title="q2c exceptions show {_e(x["exception_id"])}">{_e(x["exception_id"][:12])}</code>',
+        _e(x.get("customer_name") or ""),
+        f'{subject}<div class="keys">{_keys(x)}</div>',
+        f"expected {_e(money_in_text(x['expected'], currency))}<br>actual {_e(money_in_text(x['actual'], currency))}",
+        f"{amount}<br>{reporting}" if amount else "",
+        _e(x["owner"]),
+        _e(x["age_days"]),
+        _e(x["explanation"]),
+    ]
+
+
+_TOP_COLUMNS = ("id", "customer", "subject", "values", "amount", "owner", "age", "why")
+
+
+def _top_sections(data: ReportData) -> list[str]:
+    """Per rule with open exceptions, its largest ones: the id to take to ``q2c exceptions show``,
+    the customer by name, the amounts (reporting currency below), why."""
+    currency = data.reporting_currency
+    out = ['<h2 id="top-exceptions">Largest open exceptions of each rule</h2>']
+    by_rule: dict[str, list[dict[str, Any]]] = {}
+    for x in data.top_exceptions:
+        by_rule.setdefault(x["rule_id"], []).append(x)
+    if not by_rule:
+        return [*out, '<p class="muted">No open exceptions.</p>']
+    head = "".join(
+        f"<th>{_e(h)}</th>"
+        for h in ("exception id", "customer", "subject and keys", "expected / actual",
+                  f"amount / {currency}", "owner", "age (days)", "explanation")
+    )  # fmt: skip
+    cols = "".join(f'<col class="{c}">' for c in _TOP_COLUMNS)
+    for review in data.reviews:
+        rows = by_rule.get(review.rule_id)
+        if not rows:
+            continue
+        shown = f"largest {len(rows)} of {review.open} open" if len(rows) < review.open else f"{review.open} open"
+        body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in _top_row(x)) + "</tr>" for x in rows)
+        out += [
+            f'<h3 id="rule-{_e(review.rule_id)}">{_e(review.rule_id)} · {_e(review.title)} '
+            f'<span class="muted">({_e(shown)}, <a href="#by-rule">by rule</a>)</span></h3>',
+            f'<table class="top"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>',
+        ]
+    return out
+
+
 def render_report_html(data: ReportData, *, generated_at: datetime | None = None) -> str:
     currency = data.reporting_currency
     generated = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
@@ -141,9 +218,12 @@ def render_report_html(data: ReportData, *, generated_at: datetime | None = None
                 for f in data.families
             ],
         ),
-        "<h2>By rule</h2>",
+        '<h2 id="by-rule">By rule</h2>',
         '<p class="muted">Open counts open and acknowledged exceptions; waived ones are listed apart and do '
-        "not count toward the check. New and resolved compare tonight with the previous run.</p>",
+        "not count toward the check. New and resolved compare tonight with the previous run. An amount found "
+        "through two systems (one customer's ERP and billing receivables) counts once. At stake: for findings "
+        "without an amount, the open ERP receivables and unbilled approved time of the accounts involved "
+        "(context, not in the totals).</p>",
         _table(
             [
                 ("rule", False),
@@ -155,11 +235,12 @@ def render_report_html(data: ReportData, *, generated_at: datetime | None = None
                 ("resolved", True),
                 ("waived", True),
                 (f"amount at risk ({currency})", True),
+                (f"at stake ({currency})", True),
                 ("materiality", False),
             ],
             [
                 [
-                    _e(r.rule_id),
+                    f'<a href="#rule-{_e(r.rule_id)}">{_e(r.rule_id)}</a>' if r.open else _e(r.rule_id),
                     _e(r.title),
                     _severity(r.severity),
                     _e(r.open),
@@ -168,6 +249,7 @@ def render_report_html(data: ReportData, *, generated_at: datetime | None = None
                     _e(r.resolved_tonight),
                     _e(r.waived),
                     _e(_money(r.amount_at_risk_reporting)) if r.max_amount_reporting is not None else "-",
+                    _e(_money(r.at_stake.total_reporting)) if r.at_stake else "",
                     _e(_materiality(r)),
                 ]
                 for r in data.reviews
@@ -179,39 +261,7 @@ def render_report_html(data: ReportData, *, generated_at: datetime | None = None
         "</div><div><h3>Unbilled time (UNB-01) by age of the work</h3>",
         _aging_table(data.unbilled_aging, currency),
         "</div></div>",
-        f"<h2>Top {len(data.top_exceptions)} open exceptions by amount at risk</h2>",
-        _table(
-            [
-                ("rule", False),
-                ("status", False),
-                ("subject", False),
-                ("keys in every system", False),
-                ("expected", False),
-                ("actual", False),
-                ("amount", True),
-                (f"{currency}", True),
-                ("owner", False),
-                ("age (days)", True),
-                ("explanation", False),
-            ],
-            [
-                [
-                    _e(x["rule_id"]),
-                    _e(x["status"]),
-                    f'{_e(x["subject_type"])} <span class="keys">{_e(x["subject_id"])}</span>'
-                    + (f" ({_e(x['attribute'])})" if x.get("attribute") else ""),
-                    f'<span class="keys">{_keys(x)}</span>',
-                    _e(x["expected"]),
-                    _e(x["actual"]),
-                    _e(f"{_money(x['amount_at_risk'])} {x['currency_code'] or ''}".strip()),
-                    _e(_money(x["amount_at_risk_reporting"])),
-                    _e(x["owner"]),
-                    _e(x["age_days"]),
-                    _e(x["explanation"]),
-                ]
-                for x in data.top_exceptions
-            ],
-        ),
+        *_top_sections(data),
         '<p class="muted">Every open exception: <code>SELECT * FROM recon.exceptions WHERE status IN '
         "('open', 'acknowledged')</code>; review them with <code>q2c exceptions</code>.</p>",
         "</body></html>",

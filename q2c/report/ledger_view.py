@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from q2c.ledger import Materiality, RuleReview, review_rules
+from q2c.ledger.amounts import AT_RISK, amount_subject_sql, counted_exceptions_sql
 from q2c.ledger.identity import AGING_BUCKETS
 from q2c.ledger.schema import FINDING_KEY_COLUMNS, ensure_ledger_tables
 from q2c.rule_catalogue import FAMILIES
@@ -25,9 +26,7 @@ if TYPE_CHECKING:
     from ingestion.landing.batch_log import BatchIssue
 
 TREND_RUNS = 30
-TOP_EXCEPTIONS = 25
-# Counted as "at risk": un-waived active exceptions, as the rule checks count them.
-_AT_RISK = "status IN ('open', 'acknowledged')"
+TOP_PER_RULE = 10
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,7 @@ class ReportData:
     families: list[FamilySummary]
     exception_aging: list[AgingRow]  # age of the exception itself in the ledger
     unbilled_aging: list[AgingRow]  # UNB-01: age of the unbilled time (finding's bucket)
-    top_exceptions: list[dict[str, Any]]
+    top_exceptions: list[dict[str, Any]]  # the largest open ones of each rule, in rule order
     trend: list[TrendPoint] = field(default_factory=list)
     batch_issues: list[BatchIssue] = field(default_factory=list)  # rejected, held, incomplete too long
 
@@ -117,8 +116,8 @@ def _aging(conn: duckdb.DuckDBPyConnection, bucket_column: str, where: str) -> l
         for row in _rows(
             conn,
             f"""SELECT {bucket_column} AS bucket, count(*) AS n,
-                       coalesce(sum(amount_at_risk_reporting), 0) AS amount
-                FROM recon.exceptions WHERE {_AT_RISK} AND {where} GROUP BY 1""",
+                       coalesce(sum(counted_amount_reporting), 0) AS amount
+                FROM ({counted_exceptions_sql(f"{AT_RISK} AND {where}")}) GROUP BY 1""",
         )
     }
     return [
@@ -128,16 +127,48 @@ def _aging(conn: duckdb.DuckDBPyConnection, bucket_column: str, where: str) -> l
     ]
 
 
-def _top(conn: duckdb.DuckDBPyConnection, limit: int) -> list[dict[str, Any]]:
-    keys = ", ".join(FINDING_KEY_COLUMNS)
+# The customer a finding concerns, by name: the CRM account's, else the ERP or billing customer's.
+_CUSTOMER_NAMES = (
+    ("marts.customers", "crm_account_id", "account_name"),
+    ("marts.erp_customers", "erp_customer_id", "company_name"),
+    ("marts.billing_customers", "billing_customer_id", "customer_name"),
+)
+
+
+def _customer_name_sql(conn: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    """(select expression, joins) naming the customer of ``x``; NULL without the marts."""
+    present = {
+        f"{s}.{t}" for s, t in conn.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall()
+    }
+    names, joins = [], []
+    for i, (table, key, name) in enumerate(_CUSTOMER_NAMES):
+        if table in present:
+            joins.append(
+                f"LEFT JOIN (SELECT {key}, min({name}) AS name FROM {table} GROUP BY 1) c{i} ON c{i}.{key} = x.{key}"
+            )
+            names.append(f"c{i}.name")
+    return (f"coalesce({', '.join(names)})" if names else "NULL"), " ".join(joins)
+
+
+def _top(conn: duckdb.DuckDBPyConnection, per_rule: int) -> list[dict[str, Any]]:
+    """The ``per_rule`` largest open exceptions of each rule; ``amount_counted`` is false where
+    the amount is another finding's of the same subject (counted once, q2c.ledger.amounts)."""
+    keys = ", ".join(f"x.{c}" for c in FINDING_KEY_COLUMNS)
+    customer, joins = _customer_name_sql(conn)
     return _rows(
         conn,
-        f"""SELECT exception_id, rule_id, family, status, subject_type, subject_id, attribute,
-                   {keys}, expected, actual, amount_at_risk, currency_code, amount_at_risk_reporting,
-                   owner, explanation, first_seen_as_of, age_days
-            FROM recon.exceptions WHERE {_AT_RISK}
-            ORDER BY amount_at_risk_reporting DESC NULLS LAST, rule_id, subject_id, attribute
-            LIMIT {int(limit)}""",
+        f"""SELECT x.exception_id, x.rule_id, x.family, x.status, x.subject_type, x.subject_id, x.attribute,
+                   {keys}, x.expected, x.actual, x.amount_at_risk, x.currency_code, x.amount_at_risk_reporting,
+                   x.counted_amount_reporting IS NOT NULL OR x.amount_at_risk_reporting IS NULL AS amount_counted,
+                   x.owner, x.explanation, x.first_seen_as_of, x.age_days, {customer} AS customer_name
+            FROM (
+                SELECT *, row_number() OVER (
+                    PARTITION BY rule_id
+                    ORDER BY amount_at_risk_reporting DESC NULLS LAST, subject_id, attribute) AS rank
+                FROM ({counted_exceptions_sql()})
+            ) x {joins}
+            WHERE x.rank <= {int(per_rule)}
+            ORDER BY x.rule_id, x.rank""",
     )
 
 
@@ -149,7 +180,7 @@ def load_trend(conn: duckdb.DuckDBPyConnection, as_of: date, runs: int = TREND_R
     """
     rows = _rows(
         conn,
-        """
+        f"""
         WITH nights AS (
             SELECT DISTINCT as_of FROM recon.exception_events
             WHERE event_type IN ('new', 'reopened', 'resolved') AND as_of <= $as_of
@@ -163,13 +194,15 @@ def load_trend(conn: duckdb.DuckDBPyConnection, as_of: date, runs: int = TREND_R
             JOIN recon.exception_events ev
               ON ev.as_of <= n.as_of AND ev.event_type IN ('new', 'reopened', 'resolved')
             GROUP BY n.as_of, ev.exception_id
+        ), per_subject AS (  -- each subject's amount once (q2c.ledger.amounts)
+            SELECT s.as_of, count(*) AS active, max(e.amount_at_risk_reporting) AS amount
+            FROM state s JOIN recon.exceptions e ON e.exception_id = s.exception_id
+            WHERE s.last_event <> 'resolved'
+            GROUP BY s.as_of, e.rule_id, {amount_subject_sql("e")}
         )
-        SELECT n.as_of,
-               count(s.exception_id) FILTER (WHERE s.last_event <> 'resolved') AS active,
-               coalesce(sum(e.amount_at_risk_reporting) FILTER (WHERE s.last_event <> 'resolved'), 0) AS amount
+        SELECT n.as_of, coalesce(sum(p.active), 0) AS active, coalesce(sum(p.amount), 0) AS amount
         FROM last_nights n
-        LEFT JOIN state s ON s.as_of = n.as_of
-        LEFT JOIN recon.exceptions e ON e.exception_id = s.exception_id
+        LEFT JOIN per_subject p ON p.as_of = n.as_of
         GROUP BY n.as_of ORDER BY n.as_of
         """,
         {"as_of": as_of, "runs": runs},
@@ -184,11 +217,11 @@ def load_report_data(
     reporting_currency: str,
     *,
     run_id: str | None = None,
-    top: int = TOP_EXCEPTIONS,
+    top_per_rule: int = TOP_PER_RULE,
     batch_issues: list[BatchIssue] | None = None,
 ) -> ReportData:
     ensure_ledger_tables(conn)
-    reviews = review_rules(conn, as_of, materiality)
+    reviews = review_rules(conn, as_of, materiality, run_id=run_id)
     return ReportData(
         as_of=as_of,
         reporting_currency=reporting_currency,
@@ -197,7 +230,7 @@ def load_report_data(
         families=_families(reviews),
         exception_aging=_aging(conn, "aging_bucket", "true"),
         unbilled_aging=_aging(conn, "finding_aging_bucket", "rule_id = 'UNB-01'"),
-        top_exceptions=_top(conn, top),
+        top_exceptions=_top(conn, top_per_rule),
         trend=load_trend(conn, as_of),
         batch_issues=list(batch_issues or []),
     )

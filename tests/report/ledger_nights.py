@@ -24,14 +24,22 @@ _COLUMNS = (
 
 
 def fold_night(
-    conn: duckdb.DuckDBPyConnection, as_of: date, findings: list[Finding], aging: dict[str, str] | None = None
+    conn: duckdb.DuckDBPyConnection,
+    as_of: date,
+    findings: list[Finding],
+    aging: dict[str, str] | None = None,
+    *,
+    run_id: str | None = None,
+    keys_of: dict[str, dict[str, str]] | None = None,
 ) -> None:
-    """Replace recon.findings with ``findings`` as of ``as_of`` and fold them into the ledger."""
+    """Replace recon.findings with ``findings`` as of ``as_of`` and fold them into the ledger;
+    ``keys_of``: further key columns per subject id (``{"1011": {"crm_account_id": "001A"}}``)."""
     conn.execute("CREATE SCHEMA IF NOT EXISTS recon")
     conn.execute(f"CREATE OR REPLACE TABLE recon.findings ({_COLUMNS})")
     for rule_id, family, subject_type, subject_id, amount, owner, explanation, key in findings:
         keys = dict.fromkeys(FINDING_KEY_COLUMNS)
         keys[key] = subject_id
+        keys.update((keys_of or {}).get(subject_id, {}))
         conn.execute(
             f"INSERT INTO recon.findings VALUES ({', '.join('?' * (5 + len(FINDING_KEY_COLUMNS) + 11))})",
             [
@@ -54,7 +62,7 @@ def fold_night(
                 as_of,
             ],
         )
-    apply_findings(conn, as_of, run_id=f"run-{as_of}")
+    apply_findings(conn, as_of, run_id=run_id or f"run-{as_of}")
 
 
 def build_ledger(path: Path, nights: list[tuple[date, list[Finding]]]) -> None:
