@@ -73,7 +73,7 @@ def rule_checks(
     config = load_recon_config(settings.recon_config_path)
     materiality = {rule.rule_id: config.materiality(rule.rule_id) for rule in RULES}
     with warehouse_connection(settings) as conn:
-        reviews = review_rules(conn, as_of, materiality, run_id=context.run_id)
+        reviews = review_rules(conn, as_of, materiality, run_id=context.run.run_id)
     report_path = report_path_for(settings.reports_dir, as_of)
     for review in reviews:
         yield check_result(review, report_path)
