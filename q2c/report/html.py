@@ -1,4 +1,5 @@
-"""The report as one self-contained HTML page: inline CSS and SVG, no script, no link out.
+"""The report as one self-contained HTML page: inline CSS and SVG, no script; its one link
+out is to the rule catalogue (docs/rules.md of the repository).
 
 Every value that comes from data goes through ``_e`` (html.escape): account names and
 explanations are the source systems' free text.
@@ -14,6 +15,7 @@ from typing import Any
 from q2c.ledger.schema import FINDING_KEY_COLUMNS
 from q2c.report.ledger_view import AgingRow, ReportData
 from q2c.report.trend_svg import render_trend_svg
+from q2c.rule_catalogue import RULES_DOC
 
 _CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2329;margin:24px auto;max-width:1180px;padding:0 16px}
@@ -143,7 +145,9 @@ def render_report_html(data: ReportData, *, generated_at: datetime | None = None
         ),
         "<h2>By rule</h2>",
         '<p class="muted">Open counts open and acknowledged exceptions; waived ones are listed apart and do '
-        "not count toward the check. New and resolved compare tonight with the previous run.</p>",
+        "not count toward the check. New and resolved compare tonight with the previous run. What each rule "
+        f'finds: the <a id="rule-catalogue" href="{_e(RULES_DOC.as_uri())}">rule catalogue</a> '
+        "(docs/rules.md in the q2c repository).</p>",
         _table(
             [
                 ("rule", False),
