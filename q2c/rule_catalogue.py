@@ -1,8 +1,10 @@
-"""The reconciliation rule catalogue (shared/rules/README.md), read from its one home.
+"""The reconciliation rule catalogue, read from its one home.
 
 The catalogue is the ``vars:`` block of ``dbt_project/dbt_project.yml`` (``q2c_rule_catalogue``,
-``q2c_rule_families``, ``q2c_materiality_default``, ``q2c_recon_defaults``, ``q2c_owners``): dbt
-reads it at parse time, this module loads the same file with yaml. The ledger, the Dagster asset
+``q2c_rule_families``, ``q2c_materiality_default``, ``q2c_recon_defaults``, ``q2c_owners``, and
+``q2c_rule_text``: every rule's wording and the conventions): dbt reads it at parse time, this
+module loads the same file with yaml. ``docs/rules.md`` (:data:`RULES_DOC`) is generated from it
+by ``q2c.rules_doc``. The ledger, the Dagster asset
 checks and the run summary all enumerate rules from here, so a rule that fires nothing still
 gets a (passing) check and a summary line.
 
@@ -18,11 +20,12 @@ from typing import Any
 
 import yaml
 
-from q2c.settings import DBT_PROJECT_DIR
+from q2c.settings import DBT_PROJECT_DIR, PROJECT_ROOT
 
 DBT_PROJECT_FILE = DBT_PROJECT_DIR / "dbt_project.yml"
 FINDINGS_MODELS_FILE = DBT_PROJECT_DIR / "models" / "reconciliation" / "_reconciliation__models.yml"
 FINDINGS_MODEL = "findings"
+RULES_DOC = PROJECT_ROOT / "docs" / "rules.md"
 
 
 @dataclass(frozen=True)
@@ -41,11 +44,22 @@ class Rule:
     # a finding key column naming the one business subject behind findings of several subject
     # types (ACC-06: the ERP and the billing customer of one CRM account): its amount counts once
     amount_once_per: str | None = None
+    wording: str = ""  # what the rule finds, as the catalogue states it (markdown)
 
     @property
     def check_name(self) -> str:
         """Dagster check names must be identifiers: ``ACC-01`` -> ``ACC_01``."""
         return self.rule_id.replace("-", "_")
+
+    @property
+    def doc_anchor(self) -> str:
+        """The rule's anchor in docs/rules.md: ``ACC-01`` -> ``acc-01``."""
+        return self.rule_id.lower()
+
+    @property
+    def doc_url(self) -> str:
+        """file:// URL of the rule's row in docs/rules.md."""
+        return f"{RULES_DOC.as_uri()}#{self.doc_anchor}"
 
 
 @dataclass(frozen=True)
@@ -78,7 +92,12 @@ def load_catalogue_vars(path: Path = DBT_PROJECT_FILE) -> dict[str, Any]:
 SEVERITIES = ("error", "warn")
 
 
-def _rules(raw: list[dict[str, Any]], families: tuple[str, ...], default_severity: str) -> tuple[Rule, ...]:
+def _rules(
+    raw: list[dict[str, Any]],
+    families: tuple[str, ...],
+    default_severity: str,
+    wording: dict[str, str] | None = None,  # rule id -> wording; None: not checked
+) -> tuple[Rule, ...]:
     rules = []
     for entry in raw:
         rule = Rule(
@@ -91,16 +110,22 @@ def _rules(raw: list[dict[str, Any]], families: tuple[str, ...], default_severit
             attributes=tuple(entry.get("attributes") or ()),
             severity=entry.get("severity", default_severity),
             amount_once_per=entry.get("amount_once_per") or None,
+            wording=(wording or {}).get(entry["rule_id"], ""),
         )
         if rule.severity not in SEVERITIES:
             raise ValueError(
                 f"{DBT_PROJECT_FILE}: rule {rule.rule_id} has severity {rule.severity!r}; expected {SEVERITIES}"
             )
+        if wording is not None and not rule.wording:
+            raise ValueError(f"{DBT_PROJECT_FILE}: rule {rule.rule_id} has no wording in q2c_rule_text.rules")
         if rule.family not in families:
             raise ValueError(f"{DBT_PROJECT_FILE}: rule {rule.rule_id} has unknown family {rule.family}")
         rules.append(rule)
     if len({r.rule_id for r in rules}) != len(rules):
         raise ValueError(f"{DBT_PROJECT_FILE}: duplicate rule ids in q2c_rule_catalogue")
+    unknown = sorted(set(wording or ()) - {r.rule_id for r in rules})
+    if unknown:
+        raise ValueError(f"{DBT_PROJECT_FILE}: q2c_rule_text.rules words rules not in q2c_rule_catalogue: {unknown}")
     return tuple(rules)
 
 
@@ -127,10 +152,18 @@ FAMILY_MODELS: tuple[Family, ...] = tuple(
     Family(f["family"], f["model"], f["title"]) for f in _VARS["q2c_rule_families"]
 )
 FAMILIES: tuple[str, ...] = tuple(f.family for f in FAMILY_MODELS)
-RULES: tuple[Rule, ...] = _rules(_VARS["q2c_rule_catalogue"], FAMILIES, _VARS["q2c_severity_default"])
+_TEXT: dict[str, Any] = _VARS["q2c_rule_text"]
+RULES: tuple[Rule, ...] = _rules(
+    _VARS["q2c_rule_catalogue"], FAMILIES, _VARS["q2c_severity_default"], dict(_TEXT["rules"])
+)
 RULES_BY_ID: dict[str, Rule] = {rule.rule_id: rule for rule in RULES}
 OWNERS: tuple[str, ...] = tuple(_VARS["q2c_owners"])
 MATERIALITY_DEFAULT: dict[str, str] = dict(_VARS["q2c_materiality_default"])
 RECON_DEFAULTS: dict[str, str] = dict(_VARS["q2c_recon_defaults"])
+CATALOGUE_INTRO: str = _TEXT["intro"]
+CONVENTIONS: tuple[str, ...] = tuple(_TEXT["conventions"])
+FAMILY_PREAMBLES: dict[str, str] = dict(_TEXT.get("families") or {})  # text above a family's rules
+if set(FAMILY_PREAMBLES) - set(FAMILIES):
+    raise ValueError(f"{DBT_PROJECT_FILE}: q2c_rule_text.families names unknown families {sorted(FAMILY_PREAMBLES)}")
 
 FINDING_COLUMNS: tuple[FindingColumn, ...] = load_finding_columns()

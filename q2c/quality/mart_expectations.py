@@ -3,7 +3,8 @@
 One GX suite per mart, generated from ``mart_checks.MART_CHECKS`` plus bounds derived from
 the previous run (row counts, mean amount per currency). A file-backed GX project keeps
 every run's validation results, so the Data Docs site under ``docs_dir`` shows the marts'
-quality over time, not only tonight's.
+quality over time, not only tonight's. The site carries its own copies of the CDN assets GX's
+pages load (``data_docs_offline``), so it works without internet.
 
 GX takes ~10 s to import, so it is imported inside the function: importing this module
 (e.g. while Dagster loads its definitions) stays cheap.
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from q2c.quality.baselines import BASELINES_FILE, Baselines, load_baselines, save_baselines
+from q2c.quality.data_docs_offline import GX_PROJECT_DIRNAME, make_site_offline
 from q2c.quality.iso_currencies import HIGH_NOMINAL_CURRENCIES
 from q2c.quality.mart_checks import MART_CHECKS, MartChecks
 from q2c.quality.outcome import ExpectationOutcome
@@ -30,7 +32,6 @@ if TYPE_CHECKING:
 MARTS_SCHEMA = "marts"
 DEFAULT_ROW_COUNT_TOLERANCE = 0.5
 DEFAULT_MEAN_TOLERANCE = 0.5
-GX_PROJECT_DIRNAME = "_gx_project"
 SITE_NAME = "q2c_marts"
 DATASOURCE_NAME = "q2c_marts"
 BATCH_DEFINITION_NAME = "whole_mart"
@@ -255,6 +256,7 @@ def _build_data_docs(context: Any, docs_dir: Path, validated: list[tuple[str, An
     identifiers: list[Any] = [identifier for _, identifier in validated]
     identifiers += [ExpectationSuiteIdentifier(name=f"{MARTS_SCHEMA}.{mart}") for mart, _ in validated]
     context.build_data_docs(site_names=[SITE_NAME], resource_identifiers=identifiers or None)
+    make_site_offline(docs_dir)  # GX's pages load their styles and scripts from CDNs
     urls: dict[Any, str] = {}
     for _, identifier in validated:
         found = context.get_docs_sites_urls(resource_identifier=identifier, site_name=SITE_NAME)

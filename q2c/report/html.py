@@ -1,5 +1,5 @@
-"""The report as one self-contained HTML page: inline CSS and SVG, no script, no link out
-(its links are anchors within the page).
+"""The report as one self-contained HTML page: inline CSS and SVG, no script; its links are
+anchors within the page, but one: the rule catalogue (docs/rules.md of the repository).
 
 Every value that comes from data goes through ``_e`` (html.escape): account names and
 explanations are the source systems' free text.
@@ -16,6 +16,7 @@ from q2c.ledger.schema import FINDING_KEY_COLUMNS
 from q2c.report.ledger_view import AgingRow, ReportData
 from q2c.report.money_text import money_in_text
 from q2c.report.trend_svg import render_trend_svg
+from q2c.rule_catalogue import RULES_DOC
 
 _CSS = (
     """
@@ -223,7 +224,9 @@ def render_report_html(data: ReportData, *, generated_at: datetime | None = None
         "not count toward the check. New and resolved compare tonight with the previous run. An amount found "
         "through two systems (one customer's ERP and billing receivables) counts once. At stake: for findings "
         "without an amount, the open ERP receivables and unbilled approved time of the accounts involved "
-        "(context, not in the totals).</p>",
+        "(context, not in the totals). What each rule "
+        f'finds: the <a id="rule-catalogue" href="{_e(RULES_DOC.as_uri())}">rule catalogue</a> "
+        "(docs/rules.md in the q2c repository).</p>",
         _table(
             [
                 ("rule", False),

@@ -1,7 +1,7 @@
 """An independent, plain-Python reading of the rule catalogue over the landed extract files.
 
 It applies every batch latest-wins, parses each system's quirks and evaluates the rules of
-/work/shared/rules/README.md literally. The demo generator's ground truth must equal what
+docs/rules.md literally. The demo generator's ground truth must equal what
 this reports (no more, no less); the dbt rules are compared against the same ground truth.
 """
 

@@ -14,6 +14,7 @@ from urllib.request import url2pathname
 import pytest
 
 from q2c.quality import ExpectationOutcome, load_previous_row_counts, run_mart_expectations
+from q2c.quality.data_docs_offline import GX_PROJECT_DIRNAME, external_resources
 from q2c.quality.mart_checks import MART_CHECKS
 from tests.quality.mart_fixtures import N_INVOICES, build_marts, good_rows
 
@@ -181,3 +182,23 @@ def test_data_docs_keep_history_of_runs(runs):
     assert "marts.billing_invoices" in index
     linked = set(re.findall(r'validations/marts/billing_invoices/[^"]+\.html', index))
     assert len(linked) == 3  # the index lists every night's result, not only tonight's
+
+
+_LOCAL_RESOURCE = re.compile(r"""<(?:script|img)\b[^>]*\bsrc="([^":]+)"|<link\b[^>]*\bhref="([^":#]+)\"""")
+
+
+def test_data_docs_fetch_nothing_from_the_network(runs):
+    """Every page of all three nights loads its styles and scripts from the site itself (the
+    browser check with the network off is tests/browser/test_gx_data_docs_offline.py)."""
+    docs: Path = runs["docs"]
+    pages = [p for p in docs.rglob("*.html") if GX_PROJECT_DIRNAME not in p.parts]
+    assert len(pages) > len(MART_CHECKS)
+    for path in [*pages, *(docs / "static" / "styles").glob("*.css")]:
+        text = path.read_text(encoding="utf-8")
+        assert external_resources(text) == [], path
+        for found in _LOCAL_RESOURCE.finditer(text):
+            target = next(g for g in found.groups() if g).split("?")[0]
+            assert (path.parent / target).is_file(), (path, target)
+    index = (docs / "index.html").read_text(encoding="utf-8")
+    assert 'src="static/vendor/jquery@3.7.1/dist/jquery.min.js"' in index
+    assert "crossorigin" not in index  # a CORS fetch of a file:// copy is refused

@@ -13,7 +13,7 @@ import pytest
 from q2c.reconciliation_config import load_recon_config
 from q2c.report import load_report_data, render_trend_svg, write_reconciliation_report
 from q2c.report.ledger_view import TrendPoint, load_trend
-from q2c.rule_catalogue import RULES
+from q2c.rule_catalogue import RULES, RULES_DOC
 from q2c.settings import RECON_CONFIG_DEFAULT
 from tests.report.ledger_nights import build_ledger
 
@@ -126,9 +126,11 @@ def test_written_report_is_self_contained_escaped_and_complete(ledger, config, t
     assert "script" not in tags  # the hostile explanation arrived as text, not as markup
     assert HOSTILE in "".join(page.text)
     assert "&lt;script&gt;" in html
-    for tag, attrs in page.tags:  # nothing is fetched from anywhere: links stay within the page
+    for tag, attrs in page.tags:  # nothing is fetched from anywhere; links are anchors or the catalogue
         assert "src" not in attrs, (tag, attrs)
-        assert attrs.get("href", "#").startswith("#"), (tag, attrs)
+        assert tag == "a" or "href" not in attrs, (tag, attrs)
+    outward = [a["href"] for t, a in page.tags if t == "a" and not a.get("href", "#").startswith("#")]
+    assert outward == [RULES_DOC.as_uri()]  # the rule catalogue
     assert tags.count("svg") == 1 and tags.count("rect") == 3  # one bar per night
 
     text = " ".join(" ".join(page.text).split())
