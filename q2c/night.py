@@ -21,6 +21,7 @@ from q2c.alerts import AlertDigest, FailedRule, configured_sinks, send_digest
 from q2c.as_of import newest_loaded_batch_date
 from q2c.ledger import review_rules
 from q2c.reconciliation_config import ReconConfig, ReconConfigError, load_recon_config
+from q2c.report import write_reconciliation_report
 from q2c.rule_catalogue import RULES
 from q2c.run_summary import DbtSummary, NightlyResult, write_report
 from q2c.settings import AsOfError, Settings, parse_as_of
@@ -188,13 +189,40 @@ def send_night_alert(facts: RunFacts, settings: Settings, loaded: Loaded | None 
     ]
 
 
-def finish_night(facts: RunFacts, settings: Settings) -> NightlyResult:
-    """Everything a finished run produces beyond its assets: the result, the Markdown summary
-    and the alert digest."""
-    loaded = _load_config(settings)  # once for the result, the summary and the digest
+def _render_html(result: NightlyResult, settings: Settings, config: ReconConfig | None) -> Path | None:
+    """The HTML report of ``result``'s run from the ledger as it stands; None when it cannot be
+    rendered (no as-of date, no config, no warehouse, or another process holds it)."""
+    if result.as_of is None or config is None or not settings.duckdb_path.exists():
+        return None
+    try:
+        with warehouse_connection(settings) as conn:
+            return write_reconciliation_report(
+                conn, result.as_of, settings.reports_dir, config, run_id=result.run_id, batch_issues=result.batch_issues
+            )
+    except WarehouseLocked as exc:
+        result.failures.append(f"the HTML report could not be rendered: {exc}")
+        return None
+
+
+def write_morning_reports(facts: RunFacts, settings: Settings, loaded: Loaded | None = None) -> NightlyResult:
+    """latest.md and latest.html (and the dated files) of one run, from the ledger as it stands:
+    the run's HTML report is rendered again unless the run has just written it, so the two
+    latest files always come from the same run (a night whose report step was skipped or failed;
+    a review action after the night)."""
+    loaded = loaded or _load_config(settings)
     result = night_result(facts, settings, loaded)
     config, _ = loaded
+    if result.html_report_path is None:
+        result.html_report_path = _render_html(result, settings, config)
     currency = config.reporting_currency if config else "reporting currency"
     result.report_path = write_report(result, settings.reports_dir, currency)
+    return result
+
+
+def finish_night(facts: RunFacts, settings: Settings) -> NightlyResult:
+    """Everything a finished run produces beyond its assets: the result, the Markdown summary
+    (with its HTML report beside it) and the alert digest."""
+    loaded = _load_config(settings)  # once for the result, the summary and the digest
+    result = write_morning_reports(facts, settings, loaded)
     result.alert_lines = send_night_alert(facts, settings, loaded)
     return result

@@ -12,10 +12,14 @@ into a file a reader may have open.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import duckdb
 
 from q2c.settings import DUCKDB_MEMORY_LIMIT_DEFAULT
 from q2c.warehouse import open_duckdb
@@ -89,3 +93,33 @@ def publish_snapshot(
             leftover.unlink(missing_ok=True)
         raise
     return PublishedSnapshot(published, tables, views, published.stat().st_size, time.monotonic() - started)
+
+
+def republish_with(
+    published: Path,
+    change: Callable[[duckdb.DuckDBPyConnection], None],
+    memory_limit: str = DUCKDB_MEMORY_LIMIT_DEFAULT,
+) -> Path:
+    """Publish the current snapshot with ``change`` applied, swapped in as atomically as a night's.
+
+    A review action reaches the analysts this way without publishing a night that was never
+    published (a failed night's warehouse stays unpublished). The caller holds the run lock, so
+    no night publishes meanwhile."""
+    published = Path(published).resolve()
+    if not published.exists():
+        raise FileNotFoundError(f"no published snapshot at {published}")
+    remove_abandoned_copies(published)
+    tmp = _temp_path(published)
+    try:
+        shutil.copyfile(published, tmp)  # checkpointed at publish: the file is the whole snapshot
+        with open_duckdb(tmp, memory_limit=memory_limit) as conn:
+            change(conn)
+            conn.execute("CHECKPOINT")
+        _fsync(tmp)
+        os.replace(tmp, published)
+        _fsync(published.parent)
+    except BaseException:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        raise
+    return published

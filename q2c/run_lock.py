@@ -8,6 +8,11 @@ pid and start time into the file so that a refused run can say who holds it. A r
 waits for the lock a bounded time (``Q2C_NIGHTLY_LOCK_WAIT_SECONDS``, default 0) or is
 refused with that message. Within one process the lock is re-entrant: ``q2c run`` takes it
 before it launches the job, and the job's own acquisition in that process passes through.
+
+A review action (``q2c exceptions ack|waive|reopen``) takes the same lock for the seconds it
+writes the ledger, re-publishes the snapshot and re-renders the reports. Whoever finds the lock
+held by a review waits for it (``Q2C_REVIEW_HOLD_WAIT_SECONDS``, default 300) instead of being
+refused: a review action never makes a nightly fail.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from q2c.settings import Settings
 
 LOCK_NAME = ".nightly.lock"
 REFUSAL = "a nightly run is already in progress"
+NIGHTLY, REVIEW = "nightly", "review"  # what holds the lock
 _POLL_SECONDS = 0.25
 
 
@@ -38,8 +44,11 @@ class LockHolder:
     run_id: str
     pid: int
     started: str  # ISO 8601, UTC
+    kind: str = NIGHTLY
 
     def describe(self) -> str:
+        if self.kind == REVIEW:
+            return f"a review action holds the warehouse ({self.run_id}, pid {self.pid}, started {self.started})"
         return f"{REFUSAL} (run {self.run_id}, pid {self.pid}, started {self.started})"
 
 
@@ -54,7 +63,9 @@ def current_holder(path: Path) -> LockHolder | None:
     """What the lock file says of its holder (None while it is being written or when free)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8") or "null")
-        return LockHolder(str(data["run_id"]), int(data["pid"]), str(data["started"])) if data else None
+        if not data:
+            return None
+        return LockHolder(str(data["run_id"]), int(data["pid"]), str(data["started"]), str(data.get("kind", NIGHTLY)))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -88,16 +99,21 @@ def _recorded_holder(path: Path, patience: float = 2.0) -> LockHolder | None:
 
 
 @contextmanager
-def night_lock(settings: Settings, run_id: str, *, wait_seconds: float | None = None) -> Iterator[LockHolder]:
+def night_lock(
+    settings: Settings, run_id: str, *, wait_seconds: float | None = None, kind: str = NIGHTLY
+) -> Iterator[LockHolder]:
     """Hold the warehouse's run lock for the block; raise :class:`NightlyInProgress` naming the
-    holder when it is not free within ``wait_seconds`` (default: the settings')."""
+    holder when it is not free within ``wait_seconds`` (default: the settings'), or, while a
+    review action holds it, within ``settings.review_hold_wait_seconds``. ``kind``: what takes
+    it, a nightly run or a review action (``run_id`` then says which)."""
     path = lock_path(settings)
     if path in _HELD:  # this process already runs the night (q2c run, then its job)
         yield _HELD[path]
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     wait = settings.nightly_lock_wait_seconds if wait_seconds is None else wait_seconds
-    deadline = time.monotonic() + wait
+    started = time.monotonic()
+    deadline = started + wait
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         while True:
@@ -107,13 +123,20 @@ def night_lock(settings: Settings, run_id: str, *, wait_seconds: float | None = 
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     holder = _recorded_holder(path)
+                    if (
+                        holder
+                        and holder.kind == REVIEW
+                        and time.monotonic() < started + settings.review_hold_wait_seconds
+                    ):
+                        time.sleep(_POLL_SECONDS)  # a review is done in seconds: wait for it
+                        continue
                     raise NightlyInProgress(
                         holder.describe()
                         if holder
                         else f"{REFUSAL} (its run, pid and start time are not yet recorded in {path})"
                     ) from None
                 time.sleep(_POLL_SECONDS)
-        holder = LockHolder(run_id, os.getpid(), datetime.now(UTC).isoformat(timespec="seconds"))
+        holder = LockHolder(run_id, os.getpid(), datetime.now(UTC).isoformat(timespec="seconds"), kind)
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(holder.__dict__).encode(), 0)
         _HELD[path] = holder

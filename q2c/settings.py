@@ -26,6 +26,7 @@ RECON_CONFIG_DEFAULT = PROJECT_ROOT / "config" / "reconciliation.yml"
 DUCKDB_MEMORY_LIMIT_DEFAULT = "1GB"
 EXTRACTED_AT_TOLERANCE_MINUTES_DEFAULT = 60.0
 INCOMPLETE_BATCH_TIMEOUT_HOURS_DEFAULT = 6.0
+REVIEW_HOLD_WAIT_SECONDS_DEFAULT = 300.0
 
 _MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 # the variables the API connectors and alert sinks parse themselves (ingestion.api.config, q2c.alerts)
@@ -90,6 +91,9 @@ class Settings:
     schedule_timezone: str = "UTC"
     # how long a nightly waits for another one to finish before it is refused (0: refuse at once)
     nightly_lock_wait_seconds: float = 0.0
+    # how long a nightly (or another review) waits for a review action that holds the warehouse
+    # (q2c exceptions ack|waive|reopen: the ledger write, the snapshot and the reports take seconds)
+    review_hold_wait_seconds: float = REVIEW_HOLD_WAIT_SECONDS_DEFAULT
     # where `q2c demo --api` keeps the stand-in APIs' own demo data
     api_standin_dir: Path | None = None
     # how far a manifest's extracted_at may be from its batch id's timestamp (and ahead of the
@@ -116,6 +120,11 @@ class Settings:
         return self.data_dir / "dbt_target"
 
     @property
+    def review_queue_dir(self) -> Path:
+        """Review actions taken while a nightly held the warehouse, until its ledger step applies them."""
+        return self.data_dir / "review_queue"
+
+    @property
     def standin_source_dir(self) -> Path:
         return self.api_standin_dir or self.data_dir / "api_standin" / "source"
 
@@ -133,6 +142,7 @@ class Settings:
             "Q2C_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
             "Q2C_DOCS": "on" if self.build_docs else "off",
             "Q2C_NIGHTLY_LOCK_WAIT_SECONDS": str(self.nightly_lock_wait_seconds),
+            "Q2C_REVIEW_HOLD_WAIT_SECONDS": str(self.review_hold_wait_seconds),
             "Q2C_EXTRACTED_AT_TOLERANCE_MINUTES": str(self.extracted_at_tolerance_minutes),
             "Q2C_INCOMPLETE_BATCH_TIMEOUT_HOURS": str(self.incomplete_batch_timeout_hours),
             "DAGSTER_HOME": str(self.dagster_home),
@@ -268,6 +278,9 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         as_of=parse_as_of(as_of_text, "environment variable Q2C_AS_OF") if as_of_text else None,
         schedule_timezone=env.get("Q2C_SCHEDULE_TIMEZONE", "").strip() or "UTC",
         nightly_lock_wait_seconds=_number(env, "Q2C_NIGHTLY_LOCK_WAIT_SECONDS", 0.0, "seconds", 24 * 3600),
+        review_hold_wait_seconds=_number(
+            env, "Q2C_REVIEW_HOLD_WAIT_SECONDS", REVIEW_HOLD_WAIT_SECONDS_DEFAULT, "seconds", 24 * 3600
+        ),
         api_standin_dir=Path(standin).expanduser().resolve() if standin else None,
         extracted_at_tolerance_minutes=_number(
             env, "Q2C_EXTRACTED_AT_TOLERANCE_MINUTES", EXTRACTED_AT_TOLERANCE_MINUTES_DEFAULT, "minutes", 7 * 24 * 60

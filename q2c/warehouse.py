@@ -7,13 +7,18 @@ who holds it, in words an operator can act on.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
+from q2c.run_lock import lock_holder
 from q2c.settings import Settings
+
+_LOCK_PID = re.compile(r"\(PID (\d+)\)")
 
 
 class WarehouseLocked(RuntimeError):
@@ -35,13 +40,33 @@ def open_duckdb(
         return duckdb.connect(target, read_only=read_only, config={"memory_limit": memory_limit, **(config or {})})
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            raise WarehouseLocked(f"cannot open {target}: {exc}") from exc
+            raise WarehouseLocked(f"cannot open {target}: {exc}{_holding_process(str(exc))}") from exc
         raise
+
+
+def _holding_process(message: str) -> str:
+    """DuckDB names the holder's executable and PID; its command line says which command it is
+    (``q2c exceptions list``, ``dagster dev``, a SQL client)."""
+    found = _LOCK_PID.search(message)
+    if not found:
+        return ""
+    try:
+        with open(f"/proc/{found.group(1)}/cmdline", "rb") as fh:
+            command = fh.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()
+    except OSError:
+        return ""
+    return f"; PID {found.group(1)} is: {command[:300]}" if command else ""
 
 
 def connect(settings: Settings, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A connection to the pipeline's warehouse; the caller closes it (or uses ``with``)."""
-    return open_duckdb(settings.duckdb_path, memory_limit=settings.duckdb_memory_limit, read_only=read_only)
+    try:
+        return open_duckdb(settings.duckdb_path, memory_limit=settings.duckdb_memory_limit, read_only=read_only)
+    except WarehouseLocked as exc:
+        holder = lock_holder(settings)
+        if holder is None or holder.pid == os.getpid():
+            raise
+        raise WarehouseLocked(f"{exc}; the run lock is held: {holder.describe()}") from exc
 
 
 @contextmanager

@@ -7,11 +7,25 @@
 from q2c.ledger.actions import acknowledge, apply_review_action, reopen, resolve_exception_id, waive
 from q2c.ledger.errors import InvalidTransitionError, LedgerError, UnknownExceptionError
 from q2c.ledger.identity import aging_bucket, exception_id
-from q2c.ledger.review import Materiality, RuleReview, get_exception, list_exceptions, review_rules
+from q2c.ledger.review import (
+    LIST_ORDERS,
+    LIST_STATUSES,
+    ExceptionPage,
+    Materiality,
+    RuleReview,
+    exception_page,
+    get_exception,
+    list_exceptions,
+    review_rules,
+)
 from q2c.ledger.schema import ensure_ledger_tables
 from q2c.ledger.update import LedgerUpdate, apply_findings
 
 __all__ = [
+    "LIST_ORDERS",
+    "LIST_STATUSES",
+    "ExceptionPage",
+    "exception_page",
     "InvalidTransitionError",
     "LedgerError",
     "LedgerUpdate",

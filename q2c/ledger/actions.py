@@ -32,6 +32,12 @@ _ACTIONS: dict[str, _Action] = {
 }
 
 
+def action_spec(action: str) -> _Action:
+    if action not in _ACTIONS:
+        raise LedgerError(f"unknown action {action!r}; expected one of {', '.join(_ACTIONS)}")
+    return _ACTIONS[action]
+
+
 def resolve_exception_id(conn: duckdb.DuckDBPyConnection, id_or_prefix: str) -> str:
     """The full exception id for an id or an unambiguous prefix of at least 6 characters."""
     ensure_ledger_tables(conn)
@@ -51,7 +57,28 @@ def resolve_exception_id(conn: duckdb.DuckDBPyConnection, id_or_prefix: str) -> 
     return rows[0][0]
 
 
-def _require(value: str | None, what: str) -> str:
+def _target(conn: duckdb.DuckDBPyConnection, action: str, id_or_prefix: str) -> tuple[str, str, str, object]:
+    spec = action_spec(action)
+    exception_id = resolve_exception_id(conn, id_or_prefix)
+    status, rule_id, last_seen = conn.execute(
+        "SELECT status, rule_id, last_seen_as_of FROM recon.exceptions WHERE exception_id = $id",
+        {"id": exception_id},
+    ).fetchall()[0]
+    if status not in spec.allowed_from:
+        raise InvalidTransitionError(
+            f"cannot {action} exception {exception_id[:12]} ({rule_id}): it is {status}; "
+            f"{action} applies to {' or '.join(spec.allowed_from)} exceptions"
+        )
+    return exception_id, status, rule_id, last_seen
+
+
+def check_review_action(conn: duckdb.DuckDBPyConnection, action: str, id_or_prefix: str) -> str:
+    """The full id ``action`` would change in this ledger; raises as :func:`apply_review_action`
+    would, writing nothing (a read-only connection will do)."""
+    return _target(conn, action, id_or_prefix)[0]
+
+
+def require_text(value: str | None, what: str) -> str:
     text = (value or "").strip()
     if not text:
         raise LedgerError(f"{what} is required and must not be blank")
@@ -66,25 +93,17 @@ def apply_review_action(
     by: str,
     reason: str,
     now: datetime | None = None,
+    event_id: str | None = None,
 ) -> str:
-    """Apply ``action`` (acknowledge / waive / reopen); returns the full exception id."""
-    if action not in _ACTIONS:
-        raise LedgerError(f"unknown action {action!r}; expected one of {', '.join(_ACTIONS)}")
-    spec = _ACTIONS[action]
-    actor = _require(by, "--by (who takes the action)")
-    why = _require(reason, "--reason (why)")
+    """Apply ``action`` (acknowledge / waive / reopen); returns the full exception id.
+    ``now`` and ``event_id``: given when the same action is applied to a second copy of the
+    ledger (the published snapshot) or later than it was taken (a queued action)."""
+    spec = action_spec(action)
+    actor = require_text(by, "--by (who takes the action)")
+    why = require_text(reason, "--reason (why)")
     at = (now or datetime.now(UTC)).replace(tzinfo=None)
     with transaction(conn):
-        exception_id = resolve_exception_id(conn, id_or_prefix)
-        status, rule_id, last_seen = conn.execute(
-            "SELECT status, rule_id, last_seen_as_of FROM recon.exceptions WHERE exception_id = $id",
-            {"id": exception_id},
-        ).fetchall()[0]
-        if status not in spec.allowed_from:
-            raise InvalidTransitionError(
-                f"cannot {action} exception {exception_id[:12]} ({rule_id}): it is {status}; "
-                f"{action} applies to {' or '.join(spec.allowed_from)} exceptions"
-            )
+        exception_id, status, rule_id, last_seen = _target(conn, action, id_or_prefix)
         conn.execute(
             """
             UPDATE recon.exceptions
@@ -99,7 +118,7 @@ def apply_review_action(
             INSERT INTO recon.exception_events
                 (event_id, exception_id, rule_id, as_of, event_type, status_before, status_after,
                  actor, reason, run_id, occurred_at)
-            VALUES (gen_random_uuid()::VARCHAR, $id, $rule_id, $as_of, $event_type, $before,
+            VALUES (coalesce($event_id, gen_random_uuid()::VARCHAR), $id, $rule_id, $as_of, $event_type, $before,
                     $after, $by, $reason, NULL, $at)
             """,
             {
@@ -112,6 +131,7 @@ def apply_review_action(
                 "by": actor,
                 "reason": why,
                 "at": at,
+                "event_id": event_id,
             },
         )
     return exception_id

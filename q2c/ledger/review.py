@@ -202,6 +202,35 @@ def review_rules(
     return reviews
 
 
+# `q2c exceptions list --status reopened`: open again after it was resolved (a night saw it fire
+# again) or after a review (`q2c exceptions reopen`); its status is plain `open`
+REOPENED = "reopened"
+LIST_STATUSES: tuple[str, ...] = (*STATUSES, REOPENED)
+
+# --sort: each order ends on the exception's identity, so equal keys list the same way every time
+LIST_ORDERS: dict[str, str] = {
+    "amount": "amount_at_risk_reporting DESC NULLS LAST, rule_id, subject_id, attribute",
+    "age": "age_days DESC, amount_at_risk_reporting DESC NULLS LAST, rule_id, subject_id, attribute",
+    "rule": "rule_id, amount_at_risk_reporting DESC NULLS LAST, subject_id, attribute",
+    "first-seen": "first_seen_as_of, amount_at_risk_reporting DESC NULLS LAST, rule_id, subject_id, attribute",
+}
+
+_LIST_WHERE = """
+    WHERE ($rule_id IS NULL OR rule_id = $rule_id)
+      AND ($owner IS NULL OR owner = $owner)
+      AND ($status IS NULL OR status = $status
+           OR ($status = 'reopened' AND status = 'open' AND exception_id IN (
+               SELECT exception_id FROM recon.exception_events
+               WHERE event_type IN ('reopened', 'manually_reopened'))))
+"""
+
+
+@dataclass(frozen=True)
+class ExceptionPage:
+    rows: list[dict[str, Any]]
+    total: int  # how many match the filters, whatever the limit
+
+
 def list_exceptions(
     conn: duckdb.DuckDBPyConnection,
     *,
@@ -209,20 +238,33 @@ def list_exceptions(
     status: str | None = None,
     owner: str | None = None,
     limit: int | None = None,
+    sort: str = "amount",
 ) -> list[dict[str, Any]]:
+    """The exceptions matching the filters, largest amount at risk first (``sort``)."""
+    return exception_page(conn, rule_id=rule_id, status=status, owner=owner, limit=limit, sort=sort).rows
+
+
+def exception_page(
+    conn: duckdb.DuckDBPyConnection,
+    *,
+    rule_id: str | None = None,
+    status: str | None = None,
+    owner: str | None = None,
+    limit: int | None = None,
+    sort: str = "amount",
+) -> ExceptionPage:
+    """At most ``limit`` matching exceptions (None: all) and how many match in all."""
     ensure_ledger_tables(conn)
-    if status is not None and status not in STATUSES:
-        raise ValueError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
-    sql = """
-        SELECT * FROM recon.exceptions
-        WHERE ($rule_id IS NULL OR rule_id = $rule_id)
-          AND ($status IS NULL OR status = $status)
-          AND ($owner IS NULL OR owner = $owner)
-        ORDER BY rule_id, amount_at_risk_reporting DESC NULLS LAST, subject_id, attribute
-    """
+    if status is not None and status not in LIST_STATUSES:
+        raise ValueError(f"unknown status {status!r}; expected one of {', '.join(LIST_STATUSES)}")
+    if sort not in LIST_ORDERS:
+        raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(LIST_ORDERS)}")
+    params = {"rule_id": rule_id, "status": status, "owner": owner}
+    total = conn.execute(f"SELECT count(*) FROM recon.exceptions {_LIST_WHERE}", params).fetchall()[0][0]
+    sql = f"SELECT * FROM recon.exceptions {_LIST_WHERE} ORDER BY {LIST_ORDERS[sort]}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    return _fetch_dicts(conn, sql, {"rule_id": rule_id, "status": status, "owner": owner})
+    return ExceptionPage(_fetch_dicts(conn, sql, params), total)
 
 
 def get_exception(conn: duckdb.DuckDBPyConnection, id_or_prefix: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:

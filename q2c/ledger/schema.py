@@ -94,6 +94,12 @@ CREATE TABLE IF NOT EXISTS recon.exception_events (
 
 def ensure_ledger_tables(conn: duckdb.DuckDBPyConnection) -> None:
     """Create the recon schema and the two ledger tables if they do not exist yet."""
+    present = conn.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'recon' AND table_name IN ('exceptions', 'exception_events')"
+    ).fetchall()[0][0]
+    if present == 2:  # nothing to create: a read-only connection (the snapshot) reads on
+        return
     conn.execute("CREATE SCHEMA IF NOT EXISTS recon")
     conn.execute(EXCEPTIONS_DDL)
     conn.execute(EVENTS_DDL)

@@ -1,4 +1,5 @@
-"""A warehouse file in a temp folder holding a ledger built from two hand-made nights."""
+"""A warehouse file in a temp folder holding a ledger built from two hand-made nights, and its
+published snapshot (Q2C_PUBLISHED_PATH defaults to <data dir>/published/warehouse.duckdb)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import duckdb
 import pytest
 
 from q2c.ledger import apply_findings
+from q2c.publish import publish_snapshot
 
 _FINDINGS = """
 CREATE OR REPLACE TABLE recon.findings AS
@@ -64,4 +66,6 @@ def ledger_db(tmp_path: Path, monkeypatch) -> Path:
             "currency_code = 'USD', reporting_currency = 'USD', as_of_date = DATE '2026-03-01'"
         )
         apply_findings(conn, date(2026, 3, 1))
+    # what a successful night leaves: the review commands read the published snapshot
+    publish_snapshot(path, tmp_path / "published" / "warehouse.duckdb")
     return path
