@@ -88,7 +88,7 @@ def list_command(
                     "" if r["amount_at_risk_reporting"] is None else f"{r['amount_at_risk_reporting']:,.2f}",
                     r["owner"] or "",
                     str(r["first_seen_as_of"]),
-                    str(r["age_days"]),
+                    str(r["open_age_days"]),
                 )
                 for r in rows
             ],

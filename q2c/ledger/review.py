@@ -68,7 +68,8 @@ _TOP_COLUMNS = (
     "amount_at_risk_reporting",
     "owner",
     "first_seen_as_of",
-    "age_days",
+    "open_age_days",
+    "event_age_days",
 )
 
 

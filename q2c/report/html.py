@@ -206,7 +206,7 @@ def render_report_html(data: ReportData, *, generated_at: datetime | None = None
                     _e(f"{_money(x['amount_at_risk'])} {x['currency_code'] or ''}".strip()),
                     _e(_money(x["amount_at_risk_reporting"])),
                     _e(x["owner"]),
-                    _e(x["age_days"]),
+                    _e(x["open_age_days"]),
                     _e(x["explanation"]),
                 ]
                 for x in data.top_exceptions

@@ -61,8 +61,8 @@ class ReportData:
     run_id: str | None
     reviews: list[RuleReview]
     families: list[FamilySummary]
-    exception_aging: list[AgingRow]  # age of the exception itself in the ledger
-    unbilled_aging: list[AgingRow]  # UNB-01: age of the unbilled time (finding's bucket)
+    exception_aging: list[AgingRow]  # open_aging_bucket: since the ledger first detected it
+    unbilled_aging: list[AgingRow]  # UNB-01 event_aging_bucket: since the time was spent
     top_exceptions: list[dict[str, Any]]
     trend: list[TrendPoint] = field(default_factory=list)
     batch_issues: list[BatchIssue] = field(default_factory=list)  # rejected, held, incomplete too long
@@ -124,7 +124,7 @@ def _aging(conn: duckdb.DuckDBPyConnection, bucket_column: str, where: str) -> l
     return [
         AgingRow(b, found[b]["n"] if b in found else 0, Decimal(found[b]["amount"]) if b in found else Decimal("0"))
         for b in AGING_BUCKETS
-        if bucket_column == "aging_bucket" or b != "0-30"  # UNB-01 only fires after 30 days
+        if bucket_column == "open_aging_bucket" or b != "0-30"  # UNB-01 only fires after 30 days
     ]
 
 
@@ -134,7 +134,7 @@ def _top(conn: duckdb.DuckDBPyConnection, limit: int) -> list[dict[str, Any]]:
         conn,
         f"""SELECT exception_id, rule_id, family, status, subject_type, subject_id, attribute,
                    {keys}, expected, actual, amount_at_risk, currency_code, amount_at_risk_reporting,
-                   owner, explanation, first_seen_as_of, age_days
+                   owner, explanation, first_seen_as_of, open_age_days, event_date, event_age_days
             FROM recon.exceptions WHERE {_AT_RISK}
             ORDER BY amount_at_risk_reporting DESC NULLS LAST, rule_id, subject_id, attribute
             LIMIT {int(limit)}""",
@@ -195,8 +195,8 @@ def load_report_data(
         run_id=run_id,
         reviews=reviews,
         families=_families(reviews),
-        exception_aging=_aging(conn, "aging_bucket", "true"),
-        unbilled_aging=_aging(conn, "finding_aging_bucket", "rule_id = 'UNB-01'"),
+        exception_aging=_aging(conn, "open_aging_bucket", "true"),
+        unbilled_aging=_aging(conn, "event_aging_bucket", "rule_id = 'UNB-01'"),
         top_exceptions=_top(conn, top),
         trend=load_trend(conn, as_of),
         batch_issues=list(batch_issues or []),

@@ -43,7 +43,7 @@ def test_first_sighting_opens_with_event(warehouse, finding):
     assert (inv["first_seen_as_of"], inv["last_seen_as_of"], inv["runs_seen"]) == (D1, D1, 1)
     assert inv["amount_at_risk"] == Decimal("120.5000")
     assert inv["amount_at_risk_reporting"] == Decimal("132.5500")
-    assert (inv["age_days"], inv["aging_bucket"]) == (0, "0-30")
+    assert (inv["open_age_days"], inv["open_aging_bucket"]) == (0, "0-30")
     assert [e[2] for e in _events(warehouse)] == ["new", "new"]
 
 
@@ -54,7 +54,7 @@ def test_seen_again_moves_last_seen_without_event(warehouse, finding):
     update = apply_findings(warehouse.conn, D3)
     assert (update.new, update.seen_again, update.events_written) == (0, 1, 0)
     (row,) = _exceptions(warehouse).values()
-    assert (row["status"], row["last_seen_as_of"], row["runs_seen"], row["age_days"]) == ("open", D3, 2, 2)
+    assert (row["status"], row["last_seen_as_of"], row["runs_seen"], row["open_age_days"]) == ("open", D3, 2, 2)
     assert len(_events(warehouse)) == 1
 
 
@@ -87,7 +87,7 @@ def test_no_longer_firing_resolves_and_firing_again_reopens(warehouse, finding):
     (row,) = _exceptions(warehouse).values()
     assert (row["status"], row["resolved_as_of"], row["reopened_count"], row["runs_seen"]) == ("open", None, 1, 2)
     assert (row["first_seen_as_of"], row["last_seen_as_of"]) == (D1, D4)
-    assert (row["age_days"], row["aging_bucket"]) == (45, "31-60")
+    assert (row["open_age_days"], row["open_aging_bucket"]) == (45, "31-60")
     assert [(e[1], e[2]) for e in _events(warehouse)] == [(D1, "new"), (D2, "resolved"), (D4, "reopened")]
 
 
