@@ -6,7 +6,8 @@ successful night the whole database is copied into a NEW file beside the publish
 which then atomically replaces the published file (``os.replace``, same folder, so same
 filesystem). A reader that already has the old file open keeps reading the old snapshot,
 untouched, until it reconnects; a new connection opens the new file. Nothing ever writes
-into a file a reader may have open.
+into a file a reader may have open. The copy leaves out what is internal to the pipeline
+(dlt's raw_<system>_staging scratch datasets, the bookkeeping tables in main).
 """
 
 from __future__ import annotations
@@ -58,6 +59,32 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+# Not for analysts: dlt's merge scratch datasets (raw_<system>_staging) and the pipeline's own
+# bookkeeping in the default schema main (night steps, dbt build state). main itself is part of
+# every DuckDB database and cannot be dropped, so only its tables and views are.
+_INTERNAL_SCHEMAS = r"schema_name LIKE 'raw\_%\_staging' ESCAPE '\'"
+
+
+def _drop_internal(conn: duckdb.DuckDBPyConnection, catalog: str) -> None:
+    schemas = [
+        r[0]
+        for r in conn.execute(
+            f"SELECT schema_name FROM duckdb_schemas() WHERE database_name = $db AND {_INTERNAL_SCHEMAS}",
+            {"db": catalog},
+        ).fetchall()
+    ]
+    for schema in schemas:
+        conn.execute(f'DROP SCHEMA {catalog}."{schema}" CASCADE')
+    for kind, listing in (("VIEW", "duckdb_views()"), ("TABLE", "duckdb_tables()")):
+        names = conn.execute(
+            f"SELECT {'view_name' if kind == 'VIEW' else 'table_name'} FROM {listing} "
+            "WHERE database_name = $db AND schema_name = 'main' AND NOT internal",
+            {"db": catalog},
+        ).fetchall()
+        for (name,) in names:
+            conn.execute(f'DROP {kind} {catalog}.main."{name}"')
+
+
 def publish_snapshot(
     pipeline_db: Path, published: Path, memory_limit: str = DUCKDB_MEMORY_LIMIT_DEFAULT
 ) -> PublishedSnapshot:
@@ -77,6 +104,7 @@ def publish_snapshot(
             conn.execute("ATTACH $path AS q2c_pipeline (READ_ONLY)", {"path": str(pipeline_db)})
             conn.execute("ATTACH $path AS q2c_snapshot", {"path": str(tmp)})
             conn.execute("COPY FROM DATABASE q2c_pipeline TO q2c_snapshot")
+            _drop_internal(conn, "q2c_snapshot")
             tables, views = conn.execute(
                 "SELECT count(*) FILTER (WHERE table_type = 'BASE TABLE'), "
                 "count(*) FILTER (WHERE table_type = 'VIEW') "

@@ -116,7 +116,9 @@ _LIST_COLUMNS = (
     "owner",
     "first_seen_as_of",
     "last_seen_as_of",
-    "age_days",
+    "open_age_days",
+    "event_date",
+    "event_age_days",
 )
 
 
@@ -130,7 +132,7 @@ def _plain(value: object) -> object:
 
 
 def _table(rows: list[dict]) -> str:
-    header = ("id", "rule", "status", "subject", "attribute", "amount (rep.)", "owner", "first seen", "age")
+    header = ("id", "rule", "status", "subject", "attribute", "amount (rep.)", "owner", "first seen", "open", "event age")
     return render_table(
         header,
         [
@@ -143,7 +145,8 @@ def _table(rows: list[dict]) -> str:
                 "" if r["amount_at_risk_reporting"] is None else f"{r['amount_at_risk_reporting']:,.2f}",
                 r["owner"] or "",
                 str(r["first_seen_as_of"]),
-                str(r["age_days"]),
+                str(r["open_age_days"]),
+                "" if r["event_age_days"] is None else str(r["event_age_days"]),
             )
             for r in rows
         ],

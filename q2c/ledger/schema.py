@@ -18,9 +18,10 @@ _CONTRACT = {c.name: c for c in FINDING_COLUMNS}
 FINDING_IDENTITY_COLUMNS: tuple[str, ...] = ("rule_id", "subject_type", "subject_id", "attribute")
 _NOT_COPIED = frozenset({*FINDING_IDENTITY_COLUMNS, "as_of_date"})
 
-# The finding's own aging bucket (UNB-01) is kept as finding_aging_bucket: the exception's
-# aging_bucket is the age of the exception itself.
-_LEDGER_NAME = {"aging_bucket": "finding_aging_bucket"}
+# Two ages, named apart: the finding's event_* columns (age of the business event, copied from
+# the contract) and the exception's own open_age_days / open_aging_bucket (since first_seen_as_of,
+# the night the reconciliation first detected it). Ledger names equal contract names.
+_LEDGER_NAME: dict[str, str] = {}
 
 # The keys every finding carries (design.md §3), copied onto the exception row.
 FINDING_KEY_COLUMNS: tuple[str, ...] = tuple(c.name for c in FINDING_COLUMNS if c.is_key)
@@ -63,8 +64,8 @@ CREATE TABLE IF NOT EXISTS recon.exceptions (
     first_seen_as_of DATE NOT NULL,
     last_seen_as_of DATE NOT NULL,
     runs_seen INTEGER NOT NULL,
-    age_days INTEGER NOT NULL,
-    aging_bucket VARCHAR NOT NULL,
+    open_age_days INTEGER NOT NULL,
+    open_aging_bucket VARCHAR NOT NULL,
     resolved_as_of DATE,
     reopened_count INTEGER NOT NULL DEFAULT 0,
     status_by VARCHAR,
@@ -92,6 +93,37 @@ CREATE TABLE IF NOT EXISTS recon.exception_events (
 """
 
 
+# Columns a ledger created before issue 14 names otherwise: its aging columns meant the
+# exception's age (age_days, aging_bucket) and UNB-01's spent-date bucket (finding_aging_bucket).
+_RENAMED_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("age_days", "open_age_days"),
+    ("aging_bucket", "open_aging_bucket"),
+    ("finding_aging_bucket", "event_aging_bucket"),
+)
+
+
+def _upgrade_exceptions(conn: duckdb.DuckDBPyConnection) -> None:
+    """Bring a ledger created by an older q2c to today's columns, keeping every row.
+
+    The ledger is never rebuilt, so a column added to the findings contract is added here
+    (NULL until the exception is seen again) and a renamed one is renamed in place.
+    """
+    existing = {
+        r[0]
+        for r in conn.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = 'recon' AND table_name = 'exceptions' AND table_catalog = current_database()"
+        ).fetchall()
+    }
+    for old, new in _RENAMED_COLUMNS:
+        if old in existing and new not in existing:
+            conn.execute(f"ALTER TABLE recon.exceptions RENAME COLUMN {old} TO {new}")
+            existing = (existing - {old}) | {new}
+    for column in FINDING_VALUE_COLUMNS:
+        if column not in existing:
+            conn.execute(f"ALTER TABLE recon.exceptions ADD COLUMN {column} {finding_column_type(column)}")
+
+
 def ensure_ledger_tables(conn: duckdb.DuckDBPyConnection) -> None:
     """Create the recon schema and the two ledger tables if they do not exist yet."""
     present = conn.execute(
@@ -103,3 +135,4 @@ def ensure_ledger_tables(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("CREATE SCHEMA IF NOT EXISTS recon")
     conn.execute(EXCEPTIONS_DDL)
     conn.execute(EVENTS_DDL)
+    _upgrade_exceptions(conn)

@@ -62,7 +62,8 @@ def _stage_findings(conn: duckdb.DuckDBPyConnection, findings_table: str) -> Non
                CAST(amount_at_risk AS DECIMAL(18, 4)) AS amount_at_risk,
                CAST(fx_rate_to_reporting AS DECIMAL(18, 8)) AS fx_rate_to_reporting,
                CAST(amount_at_risk_reporting AS DECIMAL(18, 4)) AS amount_at_risk_reporting,
-               reporting_currency, aging_bucket AS finding_aging_bucket, owner, explanation,
+               reporting_currency, CAST(event_date AS DATE) AS event_date,
+               CAST(event_age_days AS INTEGER) AS event_age_days, event_aging_bucket, owner, explanation,
                CAST(as_of_date AS DATE) AS as_of_date
         FROM {findings_table}
         """
@@ -140,7 +141,7 @@ def _insert_new(conn: duckdb.DuckDBPyConnection, params: dict) -> None:
         f"""
         INSERT INTO recon.exceptions
             (exception_id, rule_id, subject_type, subject_id, attribute, {cols},
-             status, first_seen_as_of, last_seen_as_of, runs_seen, age_days, aging_bucket,
+             status, first_seen_as_of, last_seen_as_of, runs_seen, open_age_days, open_aging_bucket,
              resolved_as_of, reopened_count, status_by, status_reason, status_changed_at,
              created_at, updated_at)
         SELECT t.exception_id, t.rule_id, t.subject_type, t.subject_id, t.attribute,
@@ -170,8 +171,8 @@ def _update_sighted(conn: duckdb.DuckDBPyConnection, params: dict) -> None:
             status_changed_at = CASE WHEN c.change = 'reopened' THEN $now ELSE status_changed_at END,
             runs_seen = runs_seen + CASE WHEN $as_of > last_seen_as_of THEN 1 ELSE 0 END,
             last_seen_as_of = greatest(last_seen_as_of, $as_of),
-            age_days = {age},
-            aging_bucket = {aging_bucket_sql(age)},
+            open_age_days = {age},
+            open_aging_bucket = {aging_bucket_sql(age)},
             updated_at = $now
         FROM {_TONIGHT} t, {_CHANGES} c
         WHERE t.exception_id = recon.exceptions.exception_id
@@ -190,8 +191,8 @@ def _resolve_missing(conn: duckdb.DuckDBPyConnection, params: dict) -> None:
         UPDATE recon.exceptions SET
             status = 'resolved',
             resolved_as_of = $as_of,
-            age_days = {age},
-            aging_bucket = {aging_bucket_sql(age)},
+            open_age_days = {age},
+            open_aging_bucket = {aging_bucket_sql(age)},
             status_by = $actor,
             status_reason = NULL,
             status_changed_at = $now,

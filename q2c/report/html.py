@@ -134,7 +134,7 @@ def _top_row(x: dict[str, Any]) -> list[str]:
         f"expected {_e(money_in_text(x['expected'], currency))}<br>actual {_e(money_in_text(x['actual'], currency))}",
         f"{amount}<br>{reporting}" if amount else "",
         _e(x["owner"]),
-        _e(x["age_days"]),
+        _e(f"{'-' if x['event_age_days'] is None else x['event_age_days']} / {x['open_age_days']}"),
         _e(x["explanation"]),
     ]
 
@@ -155,7 +155,7 @@ def _top_sections(data: ReportData) -> list[str]:
     head = "".join(
         f"<th>{_e(h)}</th>"
         for h in ("exception id", "customer", "subject and keys", "expected / actual",
-                  f"amount / {currency}", "owner", "age (days)", "explanation")
+                  f"amount / {currency}", "owner", "age (days): event / open", "explanation")
     )  # fmt: skip
     cols = "".join(f'<col class="{c}">' for c in _TOP_COLUMNS)
     for review in data.reviews:

@@ -60,8 +60,8 @@ class ReportData:
     run_id: str | None
     reviews: list[RuleReview]
     families: list[FamilySummary]
-    exception_aging: list[AgingRow]  # age of the exception itself in the ledger
-    unbilled_aging: list[AgingRow]  # UNB-01: age of the unbilled time (finding's bucket)
+    exception_aging: list[AgingRow]  # open_aging_bucket: since the ledger first detected it
+    unbilled_aging: list[AgingRow]  # UNB-01 event_aging_bucket: since the time was spent
     top_exceptions: list[dict[str, Any]]  # the largest open ones of each rule, in rule order
     trend: list[TrendPoint] = field(default_factory=list)
     batch_issues: list[BatchIssue] = field(default_factory=list)  # rejected, held, incomplete too long
@@ -123,7 +123,7 @@ def _aging(conn: duckdb.DuckDBPyConnection, bucket_column: str, where: str) -> l
     return [
         AgingRow(b, found[b]["n"] if b in found else 0, Decimal(found[b]["amount"]) if b in found else Decimal("0"))
         for b in AGING_BUCKETS
-        if bucket_column == "aging_bucket" or b != "0-30"  # UNB-01 only fires after 30 days
+        if bucket_column == "open_aging_bucket" or b != "0-30"  # UNB-01 only fires after 30 days
     ]
 
 
@@ -160,7 +160,7 @@ def _top(conn: duckdb.DuckDBPyConnection, per_rule: int) -> list[dict[str, Any]]
         f"""SELECT x.exception_id, x.rule_id, x.family, x.status, x.subject_type, x.subject_id, x.attribute,
                    {keys}, x.expected, x.actual, x.amount_at_risk, x.currency_code, x.amount_at_risk_reporting,
                    x.counted_amount_reporting IS NOT NULL OR x.amount_at_risk_reporting IS NULL AS amount_counted,
-                   x.owner, x.explanation, x.first_seen_as_of, x.age_days, {customer} AS customer_name
+                   x.owner, x.explanation, x.first_seen_as_of, x.open_age_days, x.event_date, x.event_age_days, {customer} AS customer_name
             FROM (
                 SELECT *, row_number() OVER (
                     PARTITION BY rule_id
@@ -228,8 +228,8 @@ def load_report_data(
         run_id=run_id,
         reviews=reviews,
         families=_families(reviews),
-        exception_aging=_aging(conn, "aging_bucket", "true"),
-        unbilled_aging=_aging(conn, "finding_aging_bucket", "rule_id = 'UNB-01'"),
+        exception_aging=_aging(conn, "open_aging_bucket", "true"),
+        unbilled_aging=_aging(conn, "event_aging_bucket", "rule_id = 'UNB-01'"),
         top_exceptions=_top(conn, top_per_rule),
         trend=load_trend(conn, as_of),
         batch_issues=list(batch_issues or []),

@@ -41,7 +41,7 @@ _EXTRA = {
             "actual",
             "currency_code",
             "reporting_currency",
-            "aging_bucket",
+            "event_aging_bucket",
             "explanation",
         ),
         "VARCHAR",
@@ -49,6 +49,8 @@ _EXTRA = {
     "fx_rate_to_reporting": "DECIMAL(18,8)",
     "amount_at_risk_reporting": "DECIMAL(18,4)",
     "as_of_date": "DATE",
+    "event_date": "DATE",
+    "event_age_days": "INTEGER",
 }
 
 

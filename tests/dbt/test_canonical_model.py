@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date, datetime
 from decimal import Decimal
@@ -189,6 +190,34 @@ def test_rate_cards_are_effective_dated_and_resolve_the_contracted_rate(clean_bu
         ("41", "Senior Consultant", Decimal("1487.5"), Decimal("175")),
         ("42", "Consultant", None, Decimal("120")),
     ]
+
+
+def test_time_entries_join_rate_cards_on_role_code(clean_build):
+    """One column, one meaning: time_entries.role_code is rate_cards.role_code (a CRM code),
+    role_name is rate_cards.role_name (the name PSA users carry)."""
+    db = clean_build[0]
+    assert rows(db, "select time_entry_id, role_code, role_name from marts.time_entries order by 1") == [
+        ("41", "SR-CONS", "Senior Consultant"),
+        ("42", "CONS", "Consultant"),
+    ]
+    joined = rows(
+        db,
+        """
+        select t.time_entry_id, r.hourly_rate
+        from marts.time_entries t
+        join marts.rate_cards r using (psa_project_code, role_code)
+        where t.spent_date between r.effective_from and coalesce(r.effective_to, date '9999-12-31')
+        order by 1""",
+    )
+    assert joined == [("41", Decimal("175")), ("42", Decimal("120"))]
+
+
+def test_dbt_docs_open_on_the_q2c_overview(tmp_path):
+    result, _ = run_dbt(["parse"], tmp_path / "absent.duckdb", tmp_path)
+    assert result.success, result.exception
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    overview = manifest["docs"]["doc.q2c.__overview__"]["block_contents"]
+    assert "recon.findings" in overview and "Where to start" in overview
 
 
 def test_marts_carry_the_contract_types(clean_build):

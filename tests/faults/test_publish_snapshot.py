@@ -68,3 +68,24 @@ def test_the_pipeline_can_write_while_the_snapshot_is_open(tmp_path):
         _warehouse(pipeline, 3)  # would raise "Could not set lock" if the reader held this file
         publish_snapshot(pipeline, published)
         assert reader.execute("SELECT count(*) FROM marts.nights").fetchall() == [(1,)]
+
+
+def test_the_snapshot_leaves_out_the_pipelines_internal_schemas(tmp_path):
+    pipeline, published = tmp_path / "warehouse.duckdb", tmp_path / "published" / "warehouse.duckdb"
+    _warehouse(pipeline, 1)
+    with duckdb.connect(str(pipeline)) as conn:
+        conn.execute("CREATE SCHEMA raw_crm")
+        conn.execute("CREATE TABLE raw_crm.account AS SELECT 'A1' AS id")
+        conn.execute("CREATE SCHEMA raw_crm_staging")  # dlt's merge scratch dataset
+        conn.execute("CREATE TABLE raw_crm_staging.account AS SELECT 'A1' AS id")
+        conn.execute("CREATE TABLE main.q2c_night_steps AS SELECT 'dbt_build' AS step")
+        conn.execute("CREATE VIEW main.q2c_scratch AS SELECT 1 AS one")
+    snapshot = publish_snapshot(pipeline, published)
+    with duckdb.connect(str(published), read_only=True) as reader:
+        listed = reader.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables ORDER BY ALL"
+        ).fetchall()
+    assert listed == [("marts", "latest"), ("marts", "nights"), ("raw_crm", "account")]
+    assert (snapshot.tables, snapshot.views) == (2, 1)
+    with duckdb.connect(str(pipeline), read_only=True) as conn:  # the pipeline's own file keeps them
+        assert conn.execute("SELECT count(*) FROM main.q2c_night_steps").fetchall() == [(1,)]

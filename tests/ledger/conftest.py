@@ -20,7 +20,8 @@ CREATE OR REPLACE TABLE recon.findings (
     expected VARCHAR, actual VARCHAR, currency_code VARCHAR,
     amount_at_risk DECIMAL(18, 4), fx_rate_to_reporting DECIMAL(18, 8),
     amount_at_risk_reporting DECIMAL(18, 4), reporting_currency VARCHAR,
-    aging_bucket VARCHAR, owner VARCHAR, explanation VARCHAR, as_of_date DATE
+    event_date DATE, event_age_days INTEGER, event_aging_bucket VARCHAR,
+    owner VARCHAR, explanation VARCHAR, as_of_date DATE
 )
 """
 

@@ -3,10 +3,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+import duckdb
 import pytest
 
 from q2c.ledger import LedgerError, apply_findings, exception_id
 from q2c.ledger.identity import aging_bucket
+from tests.ledger.conftest import Warehouse
 
 D1, D2, D3, D4 = date(2026, 3, 1), date(2026, 3, 2), date(2026, 3, 3), date(2026, 4, 15)
 
@@ -43,7 +45,7 @@ def test_first_sighting_opens_with_event(warehouse, finding):
     assert (inv["first_seen_as_of"], inv["last_seen_as_of"], inv["runs_seen"]) == (D1, D1, 1)
     assert inv["amount_at_risk"] == Decimal("120.5000")
     assert inv["amount_at_risk_reporting"] == Decimal("132.5500")
-    assert (inv["age_days"], inv["aging_bucket"]) == (0, "0-30")
+    assert (inv["open_age_days"], inv["open_aging_bucket"]) == (0, "0-30")
     assert [e[2] for e in _events(warehouse)] == ["new", "new"]
 
 
@@ -54,7 +56,7 @@ def test_seen_again_moves_last_seen_without_event(warehouse, finding):
     update = apply_findings(warehouse.conn, D3)
     assert (update.new, update.seen_again, update.events_written) == (0, 1, 0)
     (row,) = _exceptions(warehouse).values()
-    assert (row["status"], row["last_seen_as_of"], row["runs_seen"], row["age_days"]) == ("open", D3, 2, 2)
+    assert (row["status"], row["last_seen_as_of"], row["runs_seen"], row["open_age_days"]) == ("open", D3, 2, 2)
     assert len(_events(warehouse)) == 1
 
 
@@ -87,7 +89,7 @@ def test_no_longer_firing_resolves_and_firing_again_reopens(warehouse, finding):
     (row,) = _exceptions(warehouse).values()
     assert (row["status"], row["resolved_as_of"], row["reopened_count"], row["runs_seen"]) == ("open", None, 1, 2)
     assert (row["first_seen_as_of"], row["last_seen_as_of"]) == (D1, D4)
-    assert (row["age_days"], row["aging_bucket"]) == (45, "31-60")
+    assert (row["open_age_days"], row["open_aging_bucket"]) == (45, "31-60")
     assert [(e[1], e[2]) for e in _events(warehouse)] == [(D1, "new"), (D2, "resolved"), (D4, "reopened")]
 
 
@@ -146,3 +148,47 @@ def test_ledger_tables_survive_and_are_not_rebuilt(warehouse, finding):
 )
 def test_aging_buckets(age, bucket):
     assert aging_bucket(age) == bucket
+
+
+def test_the_ledger_keeps_the_event_age_apart_from_the_open_age(warehouse, finding):
+    # An invoice finalised 235 days before the night the reconciliation first detects it.
+    finalised = date(2025, 7, 9)
+    night = {"event_date": finalised, "event_age_days": (D1 - finalised).days, "event_aging_bucket": "90+"}
+    warehouse.night(D1, [{**finding("INV-01", "in_1", subject_type="billing_invoice"), **night}])
+    apply_findings(warehouse.conn, D1)
+    (row,) = _exceptions(warehouse).values()
+    assert (row["event_date"], row["event_age_days"], row["event_aging_bucket"]) == (finalised, 235, "90+")
+    assert (row["first_seen_as_of"], row["open_age_days"], row["open_aging_bucket"]) == (D1, 0, "0-30")
+
+
+def test_a_ledger_created_before_the_event_ages_is_upgraded_in_place(tmp_path, finding):
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as conn:  # the pre-issue-14 columns, one open exception
+        conn.execute("CREATE SCHEMA recon")
+        conn.execute(
+            "CREATE TABLE recon.exceptions (exception_id VARCHAR PRIMARY KEY, rule_id VARCHAR NOT NULL, "
+            "family VARCHAR NOT NULL, subject_type VARCHAR NOT NULL, subject_id VARCHAR NOT NULL, "
+            "attribute VARCHAR NOT NULL, finding_aging_bucket VARCHAR, status VARCHAR NOT NULL, "
+            "first_seen_as_of DATE NOT NULL, last_seen_as_of DATE NOT NULL, runs_seen INTEGER NOT NULL, "
+            "age_days INTEGER NOT NULL, aging_bucket VARCHAR NOT NULL, resolved_as_of DATE, "
+            "reopened_count INTEGER NOT NULL DEFAULT 0, status_by VARCHAR, status_reason VARCHAR, "
+            "status_changed_at TIMESTAMP, created_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL)"
+        )
+        conn.execute(
+            "INSERT INTO recon.exceptions VALUES (?, 'UNB-01', 'UNB', 'psa_time_entry', 'te-1', '', '31-60', "
+            "'open', ?, ?, 1, 0, '0-30', NULL, 0, 'q2c-nightly', NULL, NULL, now(), now())",
+            [exception_id("UNB-01", "psa_time_entry", "te-1", ""), D1, D1],
+        )
+    wh = Warehouse(path)
+    try:
+        spent = date(2026, 1, 20)
+        again = {"event_date": spent, "event_age_days": (D3 - spent).days, "event_aging_bucket": "31-60"}
+        wh.night(D3, [{**finding("UNB-01", "te-1", subject_type="psa_time_entry"), **again}])
+        update = apply_findings(wh.conn, D3)
+        assert (update.new, update.seen_again) == (0, 1)
+        (row,) = _exceptions(wh).values()
+        assert (row["first_seen_as_of"], row["open_age_days"], row["open_aging_bucket"]) == (D1, 2, "0-30")
+        assert (row["event_date"], row["event_age_days"], row["event_aging_bucket"]) == (spent, 42, "31-60")
+        assert not {"age_days", "aging_bucket", "finding_aging_bucket"} & set(row)
+    finally:
+        wh.conn.close()

@@ -66,11 +66,11 @@ def test_rule_check_result_carries_severity_counts_table_and_sql(warehouse):
         conn.execute(
             """CREATE TABLE recon.findings AS SELECT * FROM (VALUES
                 ('INV-03','INV','billing_invoice','in_1','',NULL,NULL,NULL,NULL,NULL,'in_1',NULL,NULL,NULL,NULL,NULL,
-                 '100.00','90.00','EUR',10.0,1.1,11.0,'USD',NULL,'billing','totals differ',DATE '2026-11-22'))
+                 '100.00','90.00','EUR',10.0,1.1,11.0,'USD',NULL,NULL,NULL,'billing','totals differ',DATE '2026-11-22'))
                v(rule_id,family,subject_type,subject_id,attribute,crm_account_id,crm_opportunity_id,erp_customer_id,
                  erp_transaction_id,billing_customer_id,billing_invoice_id,billing_invoice_line_id,billing_credit_note_id,
                  psa_project_code,psa_time_entry_id,psa_expense_id,expected,actual,currency_code,amount_at_risk,
-                 fx_rate_to_reporting,amount_at_risk_reporting,reporting_currency,aging_bucket,owner,explanation,as_of_date)"""
+                 fx_rate_to_reporting,amount_at_risk_reporting,reporting_currency,event_date,event_age_days,event_aging_bucket,owner,explanation,as_of_date)"""
         )
         apply_findings(conn, date(2026, 11, 22))
         reviews = {

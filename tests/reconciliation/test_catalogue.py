@@ -106,8 +106,7 @@ def test_contract_is_the_design_section_3_table() -> None:
 
 def test_ledger_finding_columns_agree_with_the_contract() -> None:
     contract = {c.name: c for c in FINDING_COLUMNS}
-    renamed = {"finding_aging_bucket": "aging_bucket"}
-    copied = [renamed.get(c, c) for c in schema.FINDING_VALUE_COLUMNS]
+    copied = list(schema.FINDING_VALUE_COLUMNS)
     assert [c for c in contract if c not in copied] == [*schema.FINDING_IDENTITY_COLUMNS, "as_of_date"]
     assert tuple(c.name for c in FINDING_COLUMNS if c.is_key) == schema.FINDING_KEY_COLUMNS
     assert len(schema.FINDING_KEY_COLUMNS) == 11
@@ -126,6 +125,6 @@ def test_ledger_finding_columns_agree_with_the_contract() -> None:
         _stage_findings(conn, "recon.findings")
         staged = dict(conn.execute(f"select column_name, column_type from (describe {update._TONIGHT})").fetchall())
     for column in (*schema.FINDING_IDENTITY_COLUMNS, *schema.FINDING_VALUE_COLUMNS):
-        source = contract[renamed.get(column, column)]
+        source = contract[column]
         assert ledger[column].replace(" ", "") == source.data_type.upper(), column
         assert staged[column].replace(" ", "") == source.data_type.upper(), column

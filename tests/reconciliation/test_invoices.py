@@ -12,6 +12,7 @@ from tests.reconciliation.builders import (
     billing_customer,
     billing_invoice,
     credit_note,
+    days_ago,
     erp_credit_memo,
     erp_customer,
     erp_invoice,
@@ -38,6 +39,8 @@ def build() -> Marts:
     billing_invoice(m, "in_I1", "cus_I", status="open", finalized_days_ago=3)
     billing_invoice(m, "in_I1-grace", "cus_I", status="open", finalized_days_ago=2)
     billing_invoice(m, "in_I1-draft", "cus_I", status="draft")
+    # Its age counts from finalisation, not from the night the reconciliation first saw it.
+    billing_invoice(m, "in_I1-235", "cus_I", status="open", finalized_days_ago=235)
     # INV-02: unknown and empty externalid; voided near-miss.
     erp_invoice(m, "T-I2", "EI", "in_ghost", status="open")
     erp_invoice(m, "T-I2-null", "EI", None, status="open")
@@ -90,6 +93,7 @@ def run(recon_session_dir: Path) -> ReconRun:
 def test_exactly_the_expected_invoice_findings_fire(run: ReconRun) -> None:
     assert run.fired("INV") == {
         ("INV-01", "in_I1", ""),
+        ("INV-01", "in_I1-235", ""),
         ("INV-02", "T-I2", ""),
         ("INV-02", "T-I2-null", ""),
         ("INV-03", "in_I3", ""),
@@ -116,6 +120,32 @@ def test_subjects_and_amounts(run: ReconRun) -> None:
     assert run.one("INV-08", "in_I8")["amount_at_risk"] == Decimal("0.0200")
     assert run.one("INV-03", "in_I3")["amount_at_risk"] == Decimal("6.0000")
     assert run.one("INV-09", "in_I9")["erp_customer_id"] == "EI-OTHER"
+
+
+def test_age_counts_from_the_business_event(run: ReconRun) -> None:
+    def age(rule_id: str, subject_id: str) -> tuple:
+        f = run.one(rule_id, subject_id)
+        return f["event_date"], f["event_age_days"], f["event_aging_bucket"]
+
+    assert age("INV-01", "in_I1-235") == (days_ago(235), 235, "90+")  # finalised 235 days ago
+    assert age("INV-01", "in_I1") == (days_ago(3), 3, "0-30")
+    assert age("INV-02", "T-I2") == (days_ago(19), 19, "0-30")  # the ERP invoice's trandate
+    assert age("INV-04", "in_I4") == (days_ago(3), 3, "0-30")  # paid in billing 3 days ago
+    assert age("INV-04", "in_I4-erp") == (days_ago(20), 20, "0-30")  # paid in the ERP: finalisation
+    assert age("INV-03", "in_I3")[1] == 20
+
+
+def test_every_invoice_finding_names_the_crm_account(run: ReconRun) -> None:
+    # through the billing customer's metadata.crm_account_id, or the ERP customer's Mapping
+    assert {f["subject_id"]: f["crm_account_id"] for f in run.findings if f["rule_id"] in ("INV-01", "INV-02")} == {
+        "in_I1": "AI",
+        "in_I1-235": "AI",
+        "T-I2": "AI",
+        "T-I2-null": "AI",
+    }
+    assert all(f["crm_account_id"] for f in run.findings if f["family"] == "INV"), [
+        (f["rule_id"], f["subject_id"]) for f in run.findings if f["family"] == "INV" and not f["crm_account_id"]
+    ]
 
 
 def test_erp_exchange_rate_is_used_when_it_converts_into_the_reporting_currency(run: ReconRun) -> None:

@@ -62,7 +62,7 @@ def test_changed_thresholds_change_the_findings(default_run: ReconRun, changed_r
     assert not default_run.fired() & watched
     assert changed_run.fired() & watched == watched
     assert changed_run.one("UNB-01", "te-t-25")["owner"] == "billing"
-    assert changed_run.one("UNB-01", "te-t-25")["aging_bucket"] == "0-30"
+    assert changed_run.one("UNB-01", "te-t-25")["event_aging_bucket"] == "0-30"
 
 
 def test_sql_defaults_equal_the_config_file(default_run: ReconRun, bare_run: ReconRun) -> None:

@@ -10,6 +10,7 @@ import pytest
 from tests.reconciliation.builders import (
     billing_customer,
     billing_invoice,
+    days_ago,
     engagement,
     expense,
     invoice_line,
@@ -102,16 +103,29 @@ def test_exactly_the_expected_unbilled_findings_fire(run: ReconRun) -> None:
 
 
 def test_unb01_aging_buckets_and_value(run: ReconRun) -> None:
-    buckets = {f["subject_id"]: f["aging_bucket"] for f in run.findings if f["rule_id"] == "UNB-01"}
-    assert buckets == {
-        "te-u01-31": "31-60",
-        "te-u01-60": "31-60",
-        "te-u01-61": "61-90",
-        "te-u01-90": "61-90",
-        "te-u01-91": "90+",
+    ages = {
+        f["subject_id"]: (f["event_date"], f["event_age_days"], f["event_aging_bucket"])
+        for f in run.findings
+        if f["rule_id"] == "UNB-01"
+    }
+    assert ages == {
+        "te-u01-31": (days_ago(31), 31, "31-60"),
+        "te-u01-60": (days_ago(60), 60, "31-60"),
+        "te-u01-61": (days_ago(61), 61, "61-90"),
+        "te-u01-90": (days_ago(90), 90, "61-90"),
+        "te-u01-91": (days_ago(91), 91, "90+"),
     }
     assert run.one("UNB-01", "te-u01-31")["amount_at_risk"] == Decimal("1200.0000")  # 8 h x 150
-    assert all(f["aging_bucket"] is None for f in run.findings if f["rule_id"] != "UNB-01")
+
+
+def test_every_unbilled_finding_carries_its_event_age_and_account(run: ReconRun) -> None:
+    # spent_date for time and expenses, the invoice's finalisation for UNB-05's lines
+    assert run.one("UNB-03", "te-u03-15")["event_age_days"] == 15
+    assert run.one("UNB-04", "ex-u04-31")["event_aging_bucket"] == "31-60"
+    assert run.one("UNB-02", "ex-u02")["event_age_days"] == 5
+    assert all(f["event_age_days"] is not None for f in run.findings if f["family"] == "UNB")
+    # the engagement's account (project code), or the billing customer's
+    assert {f["crm_account_id"] for f in run.findings if f["family"] == "UNB"} == {"AU"}
 
 
 def test_unb02_subject_types(run: ReconRun) -> None:

@@ -19,7 +19,8 @@ _COLUMNS = (
     + ", ".join(f"{c} VARCHAR" for c in FINDING_KEY_COLUMNS)
     + ", expected VARCHAR, actual VARCHAR, currency_code VARCHAR, amount_at_risk DECIMAL(18,4), "
     "fx_rate_to_reporting DECIMAL(18,8), amount_at_risk_reporting DECIMAL(18,4), reporting_currency VARCHAR, "
-    "aging_bucket VARCHAR, owner VARCHAR, explanation VARCHAR, as_of_date DATE"
+    "event_date DATE, event_age_days INTEGER, event_aging_bucket VARCHAR, "
+    "owner VARCHAR, explanation VARCHAR, as_of_date DATE"
 )
 
 
@@ -41,7 +42,7 @@ def fold_night(
         keys[key] = subject_id
         keys.update((keys_of or {}).get(subject_id, {}))
         conn.execute(
-            f"INSERT INTO recon.findings VALUES ({', '.join('?' * (5 + len(FINDING_KEY_COLUMNS) + 11))})",
+            f"INSERT INTO recon.findings VALUES ({', '.join('?' * (5 + len(FINDING_KEY_COLUMNS) + 13))})",
             [
                 rule_id,
                 family,
@@ -56,6 +57,8 @@ def fold_night(
                 Decimal(1),
                 amount,
                 "USD",
+                None,
+                None,
                 (aging or {}).get(subject_id),
                 owner,
                 explanation,

@@ -263,5 +263,5 @@ def test_scenario(run: PipelineRun, case: Scenario) -> None:
     if case.note.startswith("bucket:"):
         (tid,) = list(case.subjects)
         (row,) = run.rows("UNB-01", tid)
-        assert row["aging_bucket"] == case.note.removeprefix("bucket:"), row
+        assert row["event_aging_bucket"] == case.note.removeprefix("bucket:"), row
         assert row["amount_at_risk"] == 1600, f"8 h x 200 = 1600, got {row['amount_at_risk']}"

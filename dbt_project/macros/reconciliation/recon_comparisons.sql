@@ -31,6 +31,18 @@
   ({{ age_in_days(date_expr) }} > {{ days }})
 {%- endmacro %}
 
+{#- Aging buckets of a finding's business event, the same as the exception ledger's
+    (q2c/ledger/identity.py aging_bucket): 0-30, 31-60, 61-90, 90+; NULL without an event. -#}
+{% macro recon_aging_bucket(age_expr) -%}
+  case
+    when ({{ age_expr }}) is null then null
+    when ({{ age_expr }}) <= 30 then '0-30'
+    when ({{ age_expr }}) <= 60 then '31-60'
+    when ({{ age_expr }}) <= 90 then '61-90'
+    else '90+'
+  end
+{%- endmacro %}
+
 {% macro currency_codes_differ(a, b) -%}
   (upper(trim({{ a }})) <> upper(trim({{ b }})))
 {%- endmacro %}

@@ -14,6 +14,10 @@
              'billing_credit_note_id', 'psa_project_code', 'psa_time_entry_id', 'psa_expense_id']) }}
 {%- endmacro %}
 
+{% macro recon_finding_columns_before_keys() -%}
+  {{ return(['rule_id', 'family', 'subject_type', 'subject_id', 'attribute']) }}
+{%- endmacro %}
+
 {% macro recon_text(expr) -%}
   cast({{ expr }} as {{ dbt.type_string() }})
 {%- endmacro %}
@@ -29,7 +33,7 @@
                        billing_invoice_line_id=none, billing_credit_note_id=none,
                        psa_project_code=none, psa_time_entry_id=none, psa_expense_id=none,
                        expected=none, actual=none, currency_code=none, amount_at_risk=none,
-                       aging_bucket=none, explanation=none) -%}
+                       event_date=none, explanation=none) -%}
   {%- set keys = {
       'crm_account_id': crm_account_id, 'crm_opportunity_id': crm_opportunity_id,
       'erp_customer_id': erp_customer_id, 'erp_transaction_id': erp_transaction_id,
@@ -55,7 +59,7 @@
     {{ recon_text(actual if actual is not none else 'null') }} as actual,
     {{ recon_text('upper(' ~ currency_code ~ ')' if currency_code is not none else 'null') }} as currency_code,
     cast({{ amount_at_risk if amount_at_risk is not none else 'null' }} as {{ money_type() }}) as amount_at_risk,
-    {{ recon_text(aging_bucket if aging_bucket is not none else 'null') }} as aging_bucket,
+    {{ dbt.cast(event_date if event_date is not none else 'null', 'date') }} as event_date,
     '{{ recon_owner(rule_id) }}' as owner,
     {{ recon_text(explanation) }} as explanation
 {%- endmacro %}
@@ -74,6 +78,63 @@ drafts as (
   {%- endfor %}
 ),
 
+{#- The CRM account where one is known, so every finding can be read by customer: the
+    rule's own, else its opportunity's, its engagement's (project code), its billing
+    customer's (metadata.crm_account_id), or its ERP customer's when Mapping names exactly one. -#}
+opportunity_accounts as (
+    select opportunity_id, crm_account_id
+    from {{ ref('int_opportunities_prepared') }}
+    where crm_account_id is not null
+),
+
+engagement_accounts as (
+    select psa_project_code, crm_account_id
+    from {{ ref('recon_engagement_terms') }}
+    where crm_account_id is not null
+),
+
+billing_customer_accounts as (
+    select billing_customer_id, crm_account_id
+    from {{ ref('int_billing_customers_prepared') }}
+    where crm_account_id is not null
+),
+
+erp_customer_accounts as (
+    select erp_customer_id, min(crm_account_id) as crm_account_id
+    from {{ ref('recon_erp_customer_links') }}
+    group by erp_customer_id
+    having count(distinct crm_account_id) = 1
+),
+
+accounted as (
+    select
+        {%- for column in recon_finding_columns_before_keys() %}
+        drafts.{{ column }},
+        {%- endfor %}
+        coalesce(
+            drafts.crm_account_id,
+            opportunity_accounts.crm_account_id,
+            engagement_accounts.crm_account_id,
+            billing_customer_accounts.crm_account_id,
+            erp_customer_accounts.crm_account_id
+        ) as crm_account_id,
+        {%- for key in recon_key_columns() if key != 'crm_account_id' %}
+        drafts.{{ key }},
+        {%- endfor %}
+        drafts.expected,
+        drafts.actual,
+        drafts.currency_code,
+        drafts.amount_at_risk,
+        drafts.event_date,
+        drafts.owner,
+        drafts.explanation
+    from drafts
+    left join opportunity_accounts on drafts.crm_opportunity_id = opportunity_accounts.opportunity_id
+    left join engagement_accounts on drafts.psa_project_code = engagement_accounts.psa_project_code
+    left join billing_customer_accounts on drafts.billing_customer_id = billing_customer_accounts.billing_customer_id
+    left join erp_customer_accounts on drafts.erp_customer_id = erp_customer_accounts.erp_customer_id
+),
+
 erp_transaction_fx as (
     select * from {{ ref('recon_erp_transaction_fx') }}
 ),
@@ -85,20 +146,20 @@ seed_fx as (
 
 converted as (
     select
-        drafts.*,
+        accounted.*,
         cast(case
-            when drafts.currency_code is null then null
-            when drafts.currency_code = {{ recon_reporting_currency() }} then 1
+            when accounted.currency_code is null then null
+            when accounted.currency_code = {{ recon_reporting_currency() }} then 1
             when erp_transaction_fx.exchange_rate is not null then erp_transaction_fx.exchange_rate
             else seed_fx.rate_to_reporting
         end as {{ fx_rate_type() }}) as fx_rate_to_reporting
-    from drafts
+    from accounted
     left join erp_transaction_fx
-        on erp_transaction_fx.erp_transaction_id = drafts.erp_transaction_id
-        and erp_transaction_fx.currency_code = drafts.currency_code
+        on erp_transaction_fx.erp_transaction_id = accounted.erp_transaction_id
+        and erp_transaction_fx.currency_code = accounted.currency_code
         and erp_transaction_fx.subsidiary_currency_code = {{ recon_reporting_currency() }}
     left join seed_fx
-        on seed_fx.currency_code = drafts.currency_code
+        on seed_fx.currency_code = accounted.currency_code
 )
 
 select
@@ -117,7 +178,9 @@ select
     fx_rate_to_reporting,
     cast(round(amount_at_risk * fx_rate_to_reporting, 4) as {{ money_type() }}) as amount_at_risk_reporting,
     {{ recon_text(recon_reporting_currency()) }} as reporting_currency,
-    aging_bucket,
+    event_date,
+    cast({{ age_in_days('event_date') }} as {{ dbt.type_int() }}) as event_age_days,
+    {{ recon_aging_bucket(age_in_days('event_date')) }} as event_aging_bucket,
     owner,
     explanation,
     {{ recon_as_of() }} as as_of_date

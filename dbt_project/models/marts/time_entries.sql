@@ -48,6 +48,8 @@ final as (
         user_id,
         user_name,
         primary_role,
+        role_code,
+        role_name,
         psa_client_id,
         client_currency_code,
         psa_project_id,

@@ -104,6 +104,7 @@ acc_01 as (
             crm_opportunity_id='a.opportunity_id',
             expected="'an ERP customer (active or inactive) mapped to the account'",
             actual="'none: ERP_Customer_Id__c ' || coalesce('= ' || a.erp_customer_pointer || ' does not resolve', 'is empty') || ' and no ERP customer has externalid ' || a.crm_account_id",
+            event_date='a.close_date',
             explanation="'Won account ' || coalesce(a.account_name, a.crm_account_id) || ' (opportunity closed ' || " ~ recon_text('a.close_date') ~ " || ') has no ERP customer'") }}
     from accounts_due_downstream as a
     where not exists (
@@ -119,6 +120,7 @@ acc_02 as (
             crm_opportunity_id='a.opportunity_id',
             expected="'a live billing customer with metadata.crm_account_id = ' || a.crm_account_id",
             actual="'none'",
+            event_date='a.close_date',
             explanation="'Won account ' || coalesce(a.account_name, a.crm_account_id) || ' (opportunity closed ' || " ~ recon_text('a.close_date') ~ " || ') has no live billing customer'") }}
     from accounts_due_downstream as a
     where not exists (

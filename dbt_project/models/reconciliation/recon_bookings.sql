@@ -10,6 +10,7 @@ billed as (
     select
         psa_project_code,
         sum(subtotal) as billed_subtotal,
+        max(finalized_at) as last_finalized_at,
         count(*) as invoices
     from {{ ref('int_billing_invoices_prepared') }}
     where
@@ -23,6 +24,7 @@ capped as (
     select
         g.*,
         b.billed_subtotal,
+        b.last_finalized_at,
         case when g.is_fixed_fee then g.contract_amount else g.not_to_exceed end as cap
     from engagements as g
     inner join billed as b on g.psa_project_code = b.psa_project_code
@@ -39,6 +41,7 @@ book_01 as (
             actual="'billed ' || " ~ recon_amount_text('c.billed_subtotal'),
             currency_code='c.currency_code',
             amount_at_risk='c.billed_subtotal - c.cap',
+            event_date='c.last_finalized_at',
             explanation="'Engagement ' || c.psa_project_code || ' has billed more than its ' || case when c.is_fixed_fee then 'fixed fee' else 'not-to-exceed amount' end") }}
     from capped as c
     where
@@ -80,6 +83,7 @@ book_02 as (
             psa_project_code='o.psa_project_code',
             expected="'a PSA project and an ERP job with code ' || coalesce(o.psa_project_code, '(empty)')",
             actual="substr(case when o.no_psa_project then ', no PSA project' else '' end || case when o.no_erp_job then ', no ERP job' else '' end, 3)",
+            event_date='o.close_date',
             explanation="'Won opportunity ' || coalesce(o.opportunity_name, o.opportunity_id) || ' (closed ' || " ~ recon_text('o.close_date') ~ " || ') has ' || substr(case when o.no_psa_project then ', no PSA project' else '' end || case when o.no_erp_job then ', no ERP job' else '' end, 3)") }}
     from missing_delivery as o
     where o.no_psa_project or o.no_erp_job

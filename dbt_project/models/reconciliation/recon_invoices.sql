@@ -21,6 +21,8 @@ billing_invoices as (
         amount_remaining,
         finalized_at,
         paid_at,
+        voided_at,
+        marked_uncollectible_at,
         psa_project_code
     from {{ ref('int_billing_invoices_prepared') }}
 ),
@@ -33,6 +35,7 @@ erp_invoices as (
         currency_code,
         total,
         billing_invoice_id,
+        tran_date,
         is_void
     from {{ ref('int_erp_invoices_prepared') }}
 ),
@@ -76,6 +79,7 @@ inv_01 as (
             actual="'none, ' || " ~ recon_text(age_in_days('b.finalized_at')) ~ " || ' days after finalisation'",
             currency_code='b.currency_code',
             amount_at_risk='b.total',
+            event_date='b.finalized_at',
             explanation="'Finalised ' || b.status || ' billing invoice ' || b.billing_invoice_id || ' has no ERP invoice'") }}
     from billing_invoices as b
     where
@@ -97,6 +101,7 @@ inv_02 as (
             actual="'none'",
             currency_code='e.currency_code',
             amount_at_risk='e.total',
+            event_date='e.tran_date',
             explanation="'ERP invoice ' || coalesce(e.tran_id, e.erp_transaction_id) || ' matches no billing invoice'") }}
     from erp_invoices as e
     where
@@ -119,6 +124,7 @@ inv_03 as (
             actual="'ERP total ' || coalesce(" ~ recon_amount_text('p.erp_total') ~ ", '(empty)') || ' ' || coalesce(p.erp_currency_code, '(empty)')",
             currency_code='p.currency_code',
             amount_at_risk='case when p.currency_code = p.erp_currency_code then abs(p.total - p.erp_total) end',
+            event_date='p.finalized_at',
             explanation="'Billing invoice ' || p.billing_invoice_id || ' and its ERP invoice differ in ' || case when p.currency_code is distinct from p.erp_currency_code then 'currency' else 'total' end") }}
     from live_pairs as p
     where
@@ -147,6 +153,7 @@ inv_04 as (
             actual="case when p.paid_in_billing_open_in_erp then 'ERP ' || coalesce(p.erp_status, '') || ', unpaid ' || coalesce(" ~ recon_amount_text('p.erp_amount_unpaid') ~ ", '(empty)') else 'billing ' || p.status end",
             currency_code='p.currency_code',
             amount_at_risk='case when p.paid_in_billing_open_in_erp then p.erp_amount_unpaid else p.amount_remaining end',
+            event_date='case when p.paid_in_billing_open_in_erp then p.paid_at else p.finalized_at end',
             explanation="'Billing invoice ' || p.billing_invoice_id || case when p.paid_in_billing_open_in_erp then ' is paid in billing but still open in the ERP' else ' is paid in full in the ERP but still open in billing' end") }}
     from payment_status_drift as p
     where
@@ -167,6 +174,7 @@ inv_05 as (
             actual="'ERP ' || coalesce(p.erp_status, '') || ', unpaid ' || coalesce(" ~ recon_amount_text('p.erp_amount_unpaid') ~ ", '(empty)') || ', credit memos applied ' || " ~ recon_amount_text('coalesce(p.erp_credit_memo_applied, 0)'),
             currency_code='p.erp_currency_code',
             amount_at_risk='p.erp_amount_unpaid',
+            event_date="case when p.status = 'void' then p.voided_at else p.marked_uncollectible_at end",
             explanation="'Billing invoice ' || p.billing_invoice_id || ' is ' || p.status || ' in billing but its ERP invoice is still open'") }}
     from live_pairs as p
     where
@@ -195,6 +203,7 @@ inv_06 as (
             actual="'ERP amount paid ' || coalesce(" ~ recon_amount_text('p.erp_amount_paid') ~ ", '(empty)')",
             currency_code='p.currency_code',
             amount_at_risk='abs(coalesce(p.amount_paid, 0) - coalesce(p.erp_amount_paid, 0))',
+            event_date='p.finalized_at',
             explanation="'Partial payment of billing invoice ' || p.billing_invoice_id || ' differs between billing and the ERP'") }}
     from payment_status_drift as p
     where
@@ -236,6 +245,7 @@ inv_07 as (
             actual="case when m.erp_transaction_id is null then 'none' else 'ERP credit memo ' || m.erp_transaction_id || ' of ' || coalesce(" ~ recon_amount_text('m.total') ~ ", '(empty)') end",
             currency_code='c.currency_code',
             amount_at_risk='case when m.erp_transaction_id is null then c.total else abs(c.total - m.total) end',
+            event_date='c.created_at',
             explanation="'Issued credit note ' || c.billing_credit_note_id || case when m.erp_transaction_id is null then ' has no ERP credit memo' else ' differs in amount from its ERP credit memo' end") }}
     from credit_notes as c
     left join erp_credit_memos as m
@@ -295,6 +305,7 @@ inv_08 as (
                 ~ 'case when b.total_off then abs(b.total_minor - b.subtotal_minor - coalesce(b.tax_minor, 0)) else 0 end, '
                 ~ 'case when b.subtotal_off then abs(b.subtotal_minor - coalesce(b.lines_amount_minor, 0)) else 0 end, '
                 ~ 'case when b.paid_with_remaining then b.amount_remaining_minor else 0 end)', 'b.currency_code'),
+            event_date='b.finalized_at',
             explanation="'Billing invoice ' || b.billing_invoice_id || ' does not add up'") }}
     from billing_arithmetic as b
     where b.total_off or b.subtotal_off or b.paid_with_remaining
@@ -310,6 +321,7 @@ inv_08 as (
             actual="'foreigntotal ' || coalesce(" ~ recon_amount_text('e.total') ~ ", '(empty)')",
             currency_code='e.currency_code',
             amount_at_risk='abs(abs(e.total) - abs(e.lines_amount))',
+            event_date='e.tran_date',
             explanation="'ERP invoice ' || coalesce(e.tran_id, e.erp_transaction_id) || ' total does not equal the sum of its lines'") }}
     from erp_arithmetic as e
     where
@@ -342,6 +354,7 @@ inv_09 as (
             actual="'entity ' || coalesce(p.erp_customer_id, '(empty)')",
             currency_code='p.currency_code',
             amount_at_risk='p.erp_total',
+            event_date='p.finalized_at',
             explanation="'ERP invoice of billing invoice ' || p.billing_invoice_id || ' is booked to a customer other than the account''s ERP customer'") }}
     from pairs as p
     inner join billing_customers as bc on p.billing_customer_id = bc.billing_customer_id

@@ -90,6 +90,7 @@ rate_01 as (
             actual="'billable_rate ' || " ~ recon_amount_text('t.billable_rate'),
             currency_code='t.currency_code',
             amount_at_risk='abs(t.billable_rate - t.contracted_rate) * t.hours',
+            event_date='t.spent_date',
             explanation="'Time entry ' || t.time_entry_id || ' on ' || t.psa_project_code || ' is billed at a rate other than the contracted rate for ' || coalesce(t.primary_role, '(no role)')") }}
     from rated_time as t
     where
@@ -111,6 +112,7 @@ rate_03 as (
                 ~ " || case when t.rates_in_effect = 0 and coalesce(t.billable_rate, 0) = 0 then '; billable_rate ' || coalesce(" ~ recon_amount_text('t.billable_rate') ~ ", '(empty)') else '' end",
             currency_code='t.currency_code',
             amount_at_risk='t.hours * coalesce(nullif(t.billable_rate, 0), t.contracted_rate)',
+            event_date='t.spent_date',
             explanation="'Approved billable time entry ' || t.time_entry_id || ' on ' || t.psa_project_code || case when t.rates_in_effect = 0 then ' has no contracted rate in effect for its role' else ' has no billable rate' end") }}
     from rated_time as t
     where
@@ -125,7 +127,8 @@ invoices as (
         billing_customer_id,
         status,
         currency_code,
-        psa_project_code
+        psa_project_code,
+        finalized_at
     from {{ ref('int_billing_invoices_prepared') }}
 ),
 
@@ -135,6 +138,7 @@ role_lines as (
         l.billing_invoice_line_id,
         l.billing_invoice_id,
         i.billing_customer_id,
+        i.finalized_at,
         coalesce(l.currency_code, i.currency_code) as currency_code,
         l.quantity,
         l.unit_amount,
@@ -181,6 +185,7 @@ rate_02 as (
             actual="'unit price ' || coalesce(" ~ recon_amount_text('l.unit_amount') ~ ", '(empty)')",
             currency_code='l.currency_code',
             amount_at_risk='abs(l.unit_amount - r.contracted_rate) * l.quantity',
+            event_date='l.finalized_at',
             explanation="'Invoice line ' || l.billing_invoice_line_id || ' prices ' || l.role_name || ' on ' || l.psa_project_code || ' other than the contracted rate in effect on ' || " ~ recon_text('l.period_start_date')) }}
     from role_lines as l
     inner join role_line_rates as r on l.billing_invoice_line_id = r.billing_invoice_line_id
@@ -279,6 +284,7 @@ rate_05 as (
                 ~ " || case when t.assignment_inactive then '; assignment inactive' else '' end",
             currency_code='t.currency_code',
             amount_at_risk='t.hours * t.billable_rate',
+            event_date='t.spent_date',
             explanation="'Billable time entry ' || t.time_entry_id || ' on ' || coalesce(t.psa_project_code, '(no code)') || ' is outside the project dates or on an inactive project or assignment'") }}
     from time_outside_project as t
     where

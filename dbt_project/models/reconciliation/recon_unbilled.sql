@@ -19,7 +19,8 @@ billing_invoices as (
     select
         billing_invoice_id,
         billing_customer_id,
-        status
+        status,
+        finalized_at
     from {{ ref('int_billing_invoices_prepared') }}
 ),
 
@@ -86,7 +87,7 @@ unb_01 as (
             actual="'not invoiced after ' || " ~ recon_text('t.age_days') ~ " || ' days'",
             currency_code='t.currency_code',
             amount_at_risk='t.hours * t.billable_rate',
-            aging_bucket="case when t.age_days > 90 then '90+' when t.age_days > 60 then '61-90' when t.age_days > 30 then '31-60' else '0-30' end",
+            event_date='t.spent_date',
             explanation="'Approved billable time entry ' || t.time_entry_id || ' on ' || t.psa_project_code || ' (' || " ~ recon_text('t.spent_date') ~ " || ') is not invoiced after ' || " ~ recon_text('t.age_days') ~ " || ' days'") }}
     from unbilled_time as t
 ),
@@ -97,6 +98,7 @@ billed_documents as (
         'psa_time_entry' as subject_type,
         time_entry_id as document_id,
         psa_project_code,
+        spent_date,
         is_billed,
         billing_invoice_id,
         currency_code,
@@ -107,6 +109,7 @@ billed_documents as (
         'psa_expense' as subject_type,
         expense_id as document_id,
         psa_project_code,
+        spent_date,
         is_billed,
         billing_invoice_id,
         currency_code,
@@ -143,6 +146,7 @@ unb_02 as (
             actual='d.problem',
             currency_code='d.currency_code',
             amount_at_risk='d.amount',
+            event_date='d.spent_date',
             explanation="'Time entry ' || d.document_id || ' is marked billed but ' || d.problem") }}
     from billed_without_invoice as d
     where d.subject_type = 'psa_time_entry'
@@ -159,6 +163,7 @@ unb_02 as (
             actual='d.problem',
             currency_code='d.currency_code',
             amount_at_risk='d.amount',
+            event_date='d.spent_date',
             explanation="'Expense ' || d.document_id || ' is marked billed but ' || d.problem") }}
     from billed_without_invoice as d
     where d.subject_type = 'psa_expense'
@@ -173,6 +178,7 @@ unb_03 as (
             actual="t.approval_status || ' after ' || " ~ recon_text('t.age_days') ~ " || ' days'",
             currency_code='t.currency_code',
             amount_at_risk='t.hours * t.billable_rate',
+            event_date='t.spent_date',
             explanation="'Billable time entry ' || t.time_entry_id || ' (' || " ~ recon_text('t.spent_date') ~ " || ') is still ' || t.approval_status") }}
     from time_entries as t
     where
@@ -190,6 +196,7 @@ unb_04 as (
             actual="'not invoiced after ' || " ~ recon_text('e.age_days') ~ " || ' days'",
             currency_code='e.currency_code',
             amount_at_risk='e.total_cost',
+            event_date='e.spent_date',
             explanation="'Approved billable expense ' || e.expense_id || ' (' || " ~ recon_text('e.spent_date') ~ " || ') is not invoiced after ' || " ~ recon_text('e.age_days') ~ " || ' days'") }}
     from expenses as e
     where
@@ -217,6 +224,7 @@ role_lines as (
         l.billing_invoice_line_id,
         l.billing_invoice_id,
         i.billing_customer_id,
+        i.finalized_at,
         l.currency_code,
         coalesce(l.quantity, 0) as quantity,
         l.unit_amount,
@@ -246,6 +254,7 @@ unb_05 as (
             actual="" ~ recon_text('cast(l.quantity as ' ~ hours_type() ~ ')') ~ " || ' h on the line'",
             currency_code='l.currency_code',
             amount_at_risk='abs(l.quantity - l.time_entry_hours) * l.unit_amount',
+            event_date='l.finalized_at',
             explanation="'Invoice line ' || l.billing_invoice_line_id || ' bills a quantity other than the hours of its ' || l.role_name || ' time entries'") }}
     from role_lines as l
     where abs(l.quantity - l.time_entry_hours) > {{ recon_decimal('quantity_tolerance_hours') }}
