@@ -17,6 +17,7 @@ from orchestration.ingestion.landing_watch import (
     parse_waiting,
 )
 from orchestration.night_record import finish_reason, finish_run, refusal
+from orchestration.reconciliation.latest_results import show_latest_rule_results
 from orchestration.run_tags import TRIGGER_TAG
 from q2c.run_lock import lock_holder
 from q2c.settings import Settings
@@ -110,7 +111,9 @@ def _finish(context: dg.RunStatusSensorContext, settings: Settings, *, failed: b
     run = context.dagster_run
     refused = refusal(context.instance, run.run_id) if failed else None
     if refused:
-        # nothing of the night ran: the summary and alert of the running night are not touched
+        # nothing of the night ran: the summary and alert of the running night are not touched,
+        # and the rule checks it planned show their latest results again, not "execution failed"
+        show_latest_rule_results(context.instance, run.run_id)
         return dg.SkipReason(f"run {run.run_id} was refused: {refused}")
     reason = finish_reason(run)
     if reason:
