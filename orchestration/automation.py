@@ -9,8 +9,15 @@ import dagster as dg
 from dagster._core.storage.dagster_run import IN_PROGRESS_RUN_STATUSES, RunsFilter
 
 from orchestration.abandoned_runs import fail_abandoned_runs
-from orchestration.ingestion.landing_watch import advance_cursor, new_complete_batches, parse_cursor, parse_waiting
+from orchestration.ingestion.landing_watch import (
+    advance_cursor,
+    landed_batches,
+    new_complete_batches,
+    parse_cursor,
+    parse_waiting,
+)
 from orchestration.night_record import finish_reason, finish_run, refusal
+from orchestration.reconciliation.latest_results import show_latest_rule_results
 from orchestration.run_tags import TRIGGER_TAG
 from q2c.run_lock import lock_holder
 from q2c.settings import Settings
@@ -69,14 +76,21 @@ def build_schedule(timezone: str) -> dg.ScheduleDefinition:
     name="new_batch_sensor",
     description=(
         "Launches the nightly job when a batch with a _manifest.json appears that was not seen before "
-        "(including an older batch that newer ones were held for)."
+        "and that no landing run has decided yet (including an older batch that newer ones were held for). "
+        "Turn it off in the UI (Automation) if nights should start only at 02:00 or by `q2c run`."
     ),
 )
 def new_batch_sensor(context: dg.SensorEvaluationContext, settings: dg.ResourceParam[Settings]):
     seen = parse_cursor(context.cursor)
-    new = new_complete_batches(settings.landing_dir, seen, parse_waiting(context.cursor))
+    # what landing runs already decided, from dlt's state file: opening the warehouse, even
+    # read-only, would stop a nightly starting at that moment from opening it for writing
+    landed = landed_batches(settings.duckdb_path)
+    new = new_complete_batches(settings.landing_dir, seen, parse_waiting(context.cursor), landed)
     if not new:
-        return dg.SkipReason("no new complete batch")
+        already = sum(len(ids) for ids in landed.values())
+        return dg.SkipReason(
+            f"no new complete batch ({already} already landed or logged)" if already else "no new complete batch"
+        )
     if nightly_in_progress(context.instance) or lock_holder(settings) is not None:
         # keep the cursor: the batches are picked up on a later tick, after this run
         return dg.SkipReason("new batches found, but a nightly run is in progress")
@@ -97,7 +111,9 @@ def _finish(context: dg.RunStatusSensorContext, settings: Settings, *, failed: b
     run = context.dagster_run
     refused = refusal(context.instance, run.run_id) if failed else None
     if refused:
-        # nothing of the night ran: the summary and alert of the running night are not touched
+        # nothing of the night ran: the summary and alert of the running night are not touched,
+        # and the rule checks it planned show their latest results again, not "execution failed"
+        show_latest_rule_results(context.instance, run.run_id)
         return dg.SkipReason(f"run {run.run_id} was refused: {refused}")
     reason = finish_reason(run)
     if reason:

@@ -15,6 +15,7 @@ import dagster as dg
 from ingestion.catalog import SYSTEMS
 from orchestration.abandoned_runs import is_abandoned
 from orchestration.asset_keys import LEDGER_KEY, REPORT_KEY, SNAPSHOT_KEY
+from orchestration.reconciliation.latest_results import show_latest_rule_results
 from orchestration.run_tags import AS_OF_TAG, FINISHED_TAG
 from q2c.alerts import AlertDigest
 from q2c.night import CheckOutcome, RunFacts, alert_digest, finish_night
@@ -133,11 +134,13 @@ def finish_run(
     extra_failures: Iterable[str] = (),
     failed: bool | None = None,
 ) -> NightlyResult:
-    """Write the night's summary and send its alert, then mark the run finished by ``by``."""
+    """Write the night's summary and send its alert, put the rule checks it did not evaluate
+    back on their latest results, then mark the run finished by ``by``."""
     facts = run_facts(instance, run_id, failed=failed)
     facts.failures.extend(extra_failures)
     result = finish_night(facts, settings)
     if instance.get_run_by_id(run_id) is not None:
+        show_latest_rule_results(instance, run_id)
         instance.add_run_tags(run_id, {FINISHED_TAG: by})
     return result
 

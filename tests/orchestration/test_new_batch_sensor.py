@@ -98,3 +98,37 @@ def test_an_older_batch_completing_after_a_newer_one_was_seen_launches_a_run(lan
     assert isinstance(result, dg.SensorResult) and len(result.run_requests) == 1
     assert "crm: 2026-11-23T02-00-00Z" in result.run_requests[0].tags["q2c/new_batches"]
     assert isinstance(_tick(instance, result.cursor), dg.SkipReason)  # seen once only
+
+
+def test_batches_a_landing_run_already_decided_launch_nothing(tmp_path, instance):
+    """`q2c run` (or `q2c demo`) landed the batches before `dagster dev` started: the sensor,
+    with no cursor yet, must not launch a second night for them (issue 14, defect 1). Loaded,
+    rejected and held batches are all decided; only a batch no landing run saw is new."""
+    from ingestion.landing import land_all
+    from q2c.settings import settings_for
+    from tests.ingestion.batch_writer import account, user, write_batch
+
+    b1, b2, b3, b4 = ("2026-11-19T02-00-00Z", "2026-11-20T02-00-00Z", "2026-11-21T02-00-00Z", "2026-11-22T02-00-00Z")
+    landing = tmp_path / "landing"
+    settings = settings_for(landing, tmp_path / "data" / "warehouse.duckdb")
+    write_batch(landing, "crm", b1, {"Account": [account(1)]}, mode="incremental")
+    bad = write_batch(landing, "crm", b2, {"Account": [account(2)]}, mode="incremental")
+    (bad / "Account.csv").write_text((bad / "Account.csv").read_text().replace("Acme", "Acne"))  # checksum
+    write_batch(landing, "crm", b3, {"Account": [account(3)]}, mode="incremental")
+    write_batch(landing, "psa", b1, {"users": [user(1, ["A"])]})
+    reports = land_all(settings)
+    assert [(b.batch_id, b.status) for b in reports["crm"].batches] == [(b1, "loaded"), (b2, "rejected"), (b3, "held")]
+
+    def tick(cursor=None):
+        return new_batch_sensor(
+            dg.build_sensor_context(instance=instance, cursor=cursor, resources={"settings": settings})
+        )
+
+    skipped = tick()
+    assert isinstance(skipped, dg.SkipReason), skipped
+    assert "4 already landed or logged" in skipped.skip_message
+
+    write_batch(landing, "psa", b4, {"users": [user(2, ["B"])]}, mode="incremental")
+    result = tick()
+    assert isinstance(result, dg.SensorResult) and len(result.run_requests) == 1
+    assert result.run_requests[0].tags["q2c/new_batches"] == f"psa: {b4}"
