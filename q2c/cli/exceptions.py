@@ -132,7 +132,8 @@ def _plain(value: object) -> object:
 
 
 def _table(rows: list[dict]) -> str:
-    header = ("id", "rule", "status", "subject", "attribute", "amount (rep.)", "owner", "first seen", "open", "event age")
+    header = ("id", "rule", "status", "subject", "attribute", "amount (rep.)", "owner", "first seen")
+    header += ("open (days)", "event age (days)")
     return render_table(
         header,
         [

@@ -211,7 +211,8 @@ LIST_STATUSES: tuple[str, ...] = (*STATUSES, REOPENED)
 # --sort: each order ends on the exception's identity, so equal keys list the same way every time
 LIST_ORDERS: dict[str, str] = {
     "amount": "amount_at_risk_reporting DESC NULLS LAST, rule_id, subject_id, attribute",
-    "age": "event_age_days DESC NULLS LAST, open_age_days DESC, amount_at_risk_reporting DESC NULLS LAST, rule_id, subject_id, attribute",
+    "age": "event_age_days DESC NULLS LAST, open_age_days DESC, amount_at_risk_reporting DESC NULLS LAST, "
+    "rule_id, subject_id, attribute",
     "rule": "rule_id, amount_at_risk_reporting DESC NULLS LAST, subject_id, attribute",
     "first-seen": "first_seen_as_of, amount_at_risk_reporting DESC NULLS LAST, rule_id, subject_id, attribute",
 }

@@ -225,7 +225,7 @@ def render_report_html(data: ReportData, *, generated_at: datetime | None = None
         "through two systems (one customer's ERP and billing receivables) counts once. At stake: for findings "
         "without an amount, the open ERP receivables and unbilled approved time of the accounts involved "
         "(context, not in the totals). What each rule "
-        f'finds: the <a id="rule-catalogue" href="{_e(RULES_DOC.as_uri())}">rule catalogue</a> "
+        f'finds: the <a id="rule-catalogue" href="{_e(RULES_DOC.as_uri())}">rule catalogue</a> '
         "(docs/rules.md in the q2c repository).</p>",
         _table(
             [

@@ -160,7 +160,8 @@ def _top(conn: duckdb.DuckDBPyConnection, per_rule: int) -> list[dict[str, Any]]
         f"""SELECT x.exception_id, x.rule_id, x.family, x.status, x.subject_type, x.subject_id, x.attribute,
                    {keys}, x.expected, x.actual, x.amount_at_risk, x.currency_code, x.amount_at_risk_reporting,
                    x.counted_amount_reporting IS NOT NULL OR x.amount_at_risk_reporting IS NULL AS amount_counted,
-                   x.owner, x.explanation, x.first_seen_as_of, x.open_age_days, x.event_date, x.event_age_days, {customer} AS customer_name
+                   x.owner, x.explanation, x.first_seen_as_of, x.open_age_days, x.event_date, x.event_age_days,
+                   {customer} AS customer_name
             FROM (
                 SELECT *, row_number() OVER (
                     PARTITION BY rule_id
