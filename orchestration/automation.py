@@ -19,7 +19,7 @@ from orchestration.ingestion.landing_watch import (
 from orchestration.night_record import finish_reason, finish_run, refusal
 from orchestration.reconciliation.latest_results import show_latest_rule_results
 from orchestration.run_tags import TRIGGER_TAG
-from q2c.run_lock import lock_holder
+from q2c.run_lock import NIGHTLY, lock_holder
 from q2c.settings import Settings
 
 NIGHTLY_JOB_NAME = "nightly"
@@ -62,7 +62,9 @@ def build_schedule(timezone: str) -> dg.ScheduleDefinition:
         if nightly_in_progress(context.instance):
             return dg.SkipReason("a nightly run is still in progress")
         holder = lock_holder(settings)
-        if holder is not None:  # e.g. a `q2c run` recording its runs in another Dagster instance
+        # a nightly elsewhere (e.g. a `q2c run` recording into another instance) skips this tick;
+        # a review action holds the lock for seconds and the night waits for it
+        if holder is not None and holder.kind == NIGHTLY:
             return dg.SkipReason(holder.describe())
         return dg.RunRequest(tags={TRIGGER_TAG: "schedule"})
 
@@ -91,7 +93,8 @@ def new_batch_sensor(context: dg.SensorEvaluationContext, settings: dg.ResourceP
         return dg.SkipReason(
             f"no new complete batch ({already} already landed or logged)" if already else "no new complete batch"
         )
-    if nightly_in_progress(context.instance) or lock_holder(settings) is not None:
+    holder = lock_holder(settings)
+    if nightly_in_progress(context.instance) or (holder is not None and holder.kind == NIGHTLY):
         # keep the cursor: the batches are picked up on a later tick, after this run
         return dg.SkipReason("new batches found, but a nightly run is in progress")
     cursor = advance_cursor(seen, new, settings.landing_dir)
