@@ -2,10 +2,11 @@
 
 ``get_settings()`` reads the ``Q2C_*`` variables (and ``DAGSTER_HOME``) once and returns a
 frozen :class:`Settings`; every caller (the CLI, the Dagster resources, landing, dbt's
-profile, the alert sinks, the API connectors) takes its values from that object. No other
-module reads ``os.environ``. dbt and dlt read a few variables themselves inside their own
-processes: :meth:`Settings.process_environment` is what they are given, so one ``export``
-still moves the whole platform.
+profile, the alert sinks, the API connectors) takes its values from that object; the console's
+``NO_COLOR`` is read here too (:func:`colour_switched_off`). No other module reads
+``os.environ``. dbt and dlt read a few variables themselves inside their own processes:
+:meth:`Settings.process_environment` is what they are given, so one ``export`` still moves
+the whole platform.
 """
 
 from __future__ import annotations
@@ -339,6 +340,14 @@ def environment(values: Mapping[str, str | None]) -> Iterator[None]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def colour_switched_off(environ: Mapping[str, str] | None = None) -> bool:
+    """``NO_COLOR`` (no-color.org): any non-empty value asks for output without colour codes,
+    even on a terminal. Read apart from :func:`get_settings` so that printing never fails on
+    another variable's bad value."""
+    env = os.environ if environ is None else environ
+    return bool(env.get("NO_COLOR", ""))
 
 
 def export_environment(settings: Settings) -> None:

@@ -5,7 +5,7 @@ batch whose file loaded cleanly is switched to replace for that run (dynamic hin
 item; LandingRun._plan_object has the rule). Child tables
 merge by delete-insert on the parent id (merge_key) with tombstone rows flagged in
 ``_q2c_deleted`` (a dlt hard-delete column), so a parent's children are exactly those of
-its newest version.
+its newest version. A replaced child table sends no tombstones and drops that hint for the run.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import dlt
+import pyarrow as pa
 from dlt.sources import DltResource, DltSource
 
 from ingestion.catalog import BATCH_LOG, QUARANTINE, objects, raw_tables
@@ -26,6 +27,9 @@ _TECH_COLUMNS = {
     "_q2c_batch_id": {"data_type": "text"},
 }
 
+
+_DELETED = "_q2c_deleted"  # the tombstone flag of child rows
+_DELETED_COLUMN = {"data_type": "bool", "hard_delete": True}
 
 _BATCH_LOG_COLUMNS = {
     "system": {"data_type": "text"},
@@ -48,13 +52,31 @@ def _prepared(run: LandingRun) -> LandingRun:
     return run
 
 
-def _table_items(run: LandingRun, table: str) -> Iterator:
+def _keys_required(item: pa.Table, keys: tuple[str, ...]) -> pa.Table:
+    """``item`` with its key fields declared non-nullable, as dlt's schema has them (a primary or
+    merge key is NOT NULL): otherwise dlt warns of differing hints on every item. Validation has
+    already quarantined rows without a key; the cast refuses a null key all the same."""
+    schema = item.schema
+    for key in keys:
+        index = schema.get_field_index(key)
+        schema = schema.set(index, schema.field(index).with_nullable(False))
+    return item.cast(schema)  # same types: no copy
+
+
+def _replace_hints(child: bool) -> dict:
+    # a child's hard-delete flag only means something to merge: a replaced table drops the hint
+    columns = {_DELETED: {**_DELETED_COLUMN, "hard_delete": False}} if child else None
+    return dlt.mark.make_hints(write_disposition="replace", columns=columns)
+
+
+def _table_items(run: LandingRun, table: str, keys: tuple[str, ...], child: bool = False) -> Iterator:
     _prepared(run)
     out = run.table_output(table)
     first = True
     for item in run.iter_table(table):
+        item = _keys_required(item, keys)
         if first and out is not None and out.replace:
-            item = dlt.mark.with_hints(item, dlt.mark.make_hints(write_disposition="replace"))
+            item = dlt.mark.with_hints(item, _replace_hints(child))
         first = False
         yield item
 
@@ -74,7 +96,7 @@ def _resources(system: str, run: LandingRun) -> list[DltResource]:
     for spec in objects(system):
         resources.append(
             dlt.resource(
-                _table_items(run, spec.table),
+                _table_items(run, spec.table, tuple(spec.primary_key)),
                 name=spec.table,
                 primary_key=list(spec.primary_key),
                 write_disposition={"disposition": "merge", "strategy": "upsert"},
@@ -84,11 +106,11 @@ def _resources(system: str, run: LandingRun) -> list[DltResource]:
         for child in spec.children:
             resources.append(
                 dlt.resource(
-                    _table_items(run, child.table),
+                    _table_items(run, child.table, (child.parent_key,), child=True),
                     name=child.table,
                     merge_key=child.parent_key,
                     write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-                    columns={**_TECH_COLUMNS, "_q2c_deleted": {"data_type": "bool", "hard_delete": True}},
+                    columns={**_TECH_COLUMNS, _DELETED: dict(_DELETED_COLUMN)},
                 )
             )
     resources.append(

@@ -33,6 +33,9 @@ from packaging import version
 from q2c.settings import Settings, environment
 
 RECON_SETTINGS_ENV = "Q2C_RECON_SETTINGS"
+# dbt colours its output even when it is not a terminal; q2c's dbt output only ever goes to
+# logs (the nightly's full log, Dagster's compute logs, dbt's own log file), where codes are noise
+PLAIN_OUTPUT_FLAGS = ["--no-use-colors", "--no-use-colors-file"]
 
 
 class NightlyDbtCliResource(DbtCliResource):

@@ -15,6 +15,7 @@ from pathlib import Path
 from dagster._utils import run_with_concurrent_update_guard
 from dagster_dbt import DbtCliResource, DbtProject
 
+from orchestration.transform.dbt_cli import PLAIN_OUTPUT_FLAGS
 from q2c.settings import DBT_PROJECT_DIR
 
 _PROJECT_FILE_DIRS = ("models", "macros", "seeds", "tests", "snapshots", "analyses")
@@ -43,9 +44,10 @@ def dbt_executable() -> str:
 
 
 def _parse(project: DbtProject) -> None:
-    DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
-        ["parse", "--quiet"], target_path=project.target_path
-    ).wait()
+    resource = DbtCliResource(
+        project_dir=project, dbt_executable=dbt_executable(), global_config_flags=PLAIN_OUTPUT_FLAGS
+    )
+    resource.cli(["parse", "--quiet"], target_path=project.target_path).wait()
 
 
 @cache

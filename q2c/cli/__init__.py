@@ -14,6 +14,7 @@ from q2c.cli import run as run_commands
 from q2c.cli.batches import batches_app
 from q2c.cli.bench import bench
 from q2c.cli.exceptions import exceptions_app
+from q2c.settings import colour_switched_off
 
 COMMAND_ORDER = ("demo", "run", "exceptions", "batches", "demo-data", "bench")
 
@@ -51,11 +52,16 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     show_version: bool = typer.Option(
         False, "--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
     """q2c: nightly quote-to-cash reconciliation."""
+    # click already prints no colour codes when the output is not a terminal; NO_COLOR asks
+    # for none on a terminal too (sub-commands inherit the context's choice)
+    if colour_switched_off():
+        ctx.color = False
 
 
 app.command("demo")(run_commands.demo)
