@@ -25,7 +25,7 @@ import duckdb
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from ingestion.catalog import SYSTEMS
-from ingestion.landing.batch_log import INCOMPLETE, read_batch_log
+from ingestion.landing.batch_log import INCOMPLETE, LoggedBatch, read_batch_log
 from ingestion.landing.dlt_source import landing_source
 from ingestion.landing.landing_run import SkipRefused, SkipRequest
 from ingestion.landing.manifest import discover_batches
@@ -74,10 +74,11 @@ def list_batches(landing_dir: Path, duckdb_path: Path, systems: tuple[str, ...] 
     """Every batch known to the warehouse or present in the landing zone, per system in
     batch-id order."""
     conn = _connect_read_only(duckdb_path)
-    try:
-        logged = {system: {r.batch_id: r for r in read_batch_log(conn, system)} for system in systems}
-    finally:
-        if conn is not None:
+    logged: dict[str, dict[str, LoggedBatch]] = {system: {} for system in systems}
+    if conn is not None:  # no warehouse yet: only the landing zone's folders
+        try:
+            logged = {system: {r.batch_id: r for r in read_batch_log(conn, system)} for system in systems}
+        finally:
             conn.close()
     states: list[BatchState] = []
     for system in systems:

@@ -21,12 +21,23 @@ def _count(value: int | None) -> str:
     return "" if value is None else f"{value:,}"
 
 
+def _from_snapshot(settings, systems: tuple[str, ...]):
+    from ingestion.landing import BatchAdminError, list_batches
+
+    try:
+        return list_batches(settings.landing_dir, settings.published_path, systems)
+    except BatchAdminError as exc:
+        typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from None
+
+
 @batches_app.command("list")
 def list_command(
     system: str | None = typer.Option(None, "--system", help=f"One of {', '.join(SYSTEMS)}."),
 ) -> None:
     """Each batch's state per system: loaded, rejected, held, skipped, pending, incomplete
-    (the batch_log as of the published snapshot, the folders as they are now).
+    (the warehouse's batch_log, or the published snapshot's while a nightly runs; the folders
+    as they are now).
 
     A loaded batch's changed re-delivery has a row of its own: <batch id>~redelivered-<8 hex>."""
     if system is not None and system not in SYSTEMS:
@@ -34,13 +45,21 @@ def list_command(
             f"unknown system {system!r}; expected one of {', '.join(SYSTEMS)}", param_hint="--system"
         )
     from ingestion.landing import BatchAdminError, list_batches
+    from q2c.run_lock import REVIEW, NightlyInProgress, night_lock
 
     settings = get_settings()
-    # the published snapshot's batch_log: reading the pipeline's own warehouse would make a nightly fail
-    if not settings.published_path.exists() and settings.duckdb_path.exists():
-        typer.echo(f"no published snapshot at {settings.published_path} yet: loaded states are not shown", err=True)
+    systems = (system,) if system else SYSTEMS
     try:
-        states = list_batches(settings.landing_dir, settings.published_path, (system,) if system else SYSTEMS)
+        # the warehouse's own batch_log is current (a `q2c land` since the last publish included);
+        # holding the run lock for the read means a nightly starting now waits, never fails
+        with night_lock(settings, "q2c batches list", wait_seconds=0, kind=REVIEW):
+            states = list_batches(settings.landing_dir, settings.duckdb_path, systems)
+    except NightlyInProgress as exc:
+        if not settings.published_path.exists():
+            typer.echo(f"{exc}; no published snapshot at {settings.published_path} yet: loaded states are not shown")
+        else:
+            typer.echo(f"{exc}: the batch_log below is the published snapshot's ({settings.published_path})")
+        states = _from_snapshot(settings, systems)
     except BatchAdminError as exc:
         typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
         raise typer.Exit(1) from None

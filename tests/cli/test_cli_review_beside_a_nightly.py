@@ -68,6 +68,9 @@ def test_list_and_show_work_while_a_nightly_holds_the_warehouse(nightly_running)
     shown = runner.invoke(app, ["exceptions", "show", INV1[:10]])
     assert shown.exit_code == 0, shown.output
     assert INV1 in shown.output
+    batches = runner.invoke(app, ["batches", "list"])  # the snapshot's batch_log, saying so
+    assert batches.exit_code == 0, batches.output
+    assert f"run {NIGHT}" in batches.output and "published snapshot" in batches.output
 
 
 def test_an_action_during_a_nightly_is_queued_and_the_ledger_step_applies_it(nightly_running):

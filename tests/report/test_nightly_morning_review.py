@@ -4,6 +4,7 @@ the HTML report, the GX checks and Data Docs, the dbt docs, and the alert digest
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 import dagster as dg
@@ -32,8 +33,11 @@ def test_the_night_succeeded_and_wrote_the_html_report(world):
     html = result.html_report_path.read_text(encoding="utf-8")
     assert (world.reports_dir / "latest.html").read_text(encoding="utf-8") == html
     assert f"as of {result.as_of.isoformat()}" in html and "<svg" in html
-    for review in result.reviews:  # every rule has its row, with tonight's open count
-        assert f"<td>{review.rule_id}</td>" in html
+    for review in result.reviews:  # every rule has its row, linked to its section when it has open rows
+        rid = re.escape(review.rule_id)
+        cell = rf'<a href="#rule-{rid}">{rid}</a>' if review.open else rid
+        row = rf"<tr><td>{cell}</td><td>[^<]+</td><td>.*?</td><td class=\"n\">{review.open}</td>"
+        assert re.search(row, html), review
 
 
 def test_rule_checks_link_the_report(world):
