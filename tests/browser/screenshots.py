@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         scratch_dir = Path(scratch)
         browser = Browser(chromium, scratch_dir / "profile")
         try:
-            _shoot(browser, report.as_uri(), ["Reconciliation"], args.out / "report.png")
+            _shoot(browser, report.as_uri(), ["reconciliation as of"], args.out / "report.png")
             _shoot(browser, gx_index.as_uri(), ["Validation"], args.out / "gx-data-docs.png")
             _shoot(browser, f"{dbt_index.as_uri()}#!/overview", ["q2c"], args.out / "dbt-docs.png", settle=3)
             with _webserver(settings.dagster_home, scratch_dir / "webserver.log") as base:
